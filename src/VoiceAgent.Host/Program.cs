@@ -1,6 +1,3 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using VoiceAgent.Host;
 
-app.MapGet("/", () => "Hello World!");
-
-app.Run();
+return await VoiceAgentApp.RunAsync(args);

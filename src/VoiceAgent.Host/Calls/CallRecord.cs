@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using VoiceAgent.Pipeline.Sessions;
+
+namespace VoiceAgent.Host.Calls;
+
+/// <summary>
+/// What the API knows of one call. Written by the call's own orchestration only; read by the API
+/// through <see cref="ToView"/>, which takes a consistent copy.
+/// </summary>
+internal sealed class CallRecord
+{
+    private readonly ConcurrentQueue<UtteranceRecord> _utterances = new();
+    private readonly Lock _gate = new();
+    private CallState _state = CallState.Ringing;
+    private string? _codec;
+    private DateTimeOffset? _answeredAt;
+    private DateTimeOffset? _endedAt;
+    private string? _endReason;
+
+    public CallRecord(string id, string sipCallId, string from, string to, string direction, DateTimeOffset startedAt)
+    {
+        Id = id;
+        SipCallId = sipCallId;
+        From = from;
+        To = to;
+        Direction = direction;
+        StartedAt = startedAt;
+    }
+
+    public string Id { get; }
+
+    public string SipCallId { get; }
+
+    public string From { get; }
+
+    public string To { get; }
+
+    public string Direction { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public CallState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    public void MarkAnswered(string codec, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            _codec = codec;
+            _answeredAt = at;
+            _state = CallState.Answered;
+        }
+    }
+
+    public void MarkEnded(string reason, DateTimeOffset at)
+    {
+        lock (_gate)
+        {
+            if (_state == CallState.Ended)
+            {
+                return;
+            }
+
+            _endReason = reason;
+            _endedAt = at;
+            _state = CallState.Ended;
+        }
+    }
+
+    public UtteranceRecord AddUtterance(Utterance utterance, DateTimeOffset at)
+    {
+        var record = new UtteranceRecord(utterance, at);
+        _utterances.Enqueue(record);
+        return record;
+    }
+
+    public CallView ToView()
+    {
+        lock (_gate)
+        {
+            return new CallView(
+                Id, SipCallId, From, To, Direction, _state.ToString().ToLowerInvariant(), _codec,
+                StartedAt, _answeredAt, _endedAt, _endReason,
+                [.. _utterances.Select(u => u.ToView())]);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace VoiceAgent.Host.Calls;
+
+/// <summary>JSON shape of a call in <c>GET /v1/calls</c> and <c>GET /v1/calls/{id}</c>.</summary>
+internal sealed record CallView(
+    string Id,
+    string SipCallId,
+    string From,
+    string To,
+    string Direction,
+    string State,
+    string? Codec,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? AnsweredAt,
+    DateTimeOffset? EndedAt,
+    string? EndReason,
+    IReadOnlyList<UtteranceView> Utterances);

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Net;
+
+namespace VoiceAgent.Host.Configuration;
+
+/// <summary>
+/// Reads typed values from configuration with one clear message naming the key when a value is
+/// wrong, instead of the binder's exception deep inside start-up.
+/// </summary>
+internal sealed class ConfigurationReader(IConfiguration configuration)
+{
+    public string ReadString(string key, string defaultValue, bool allowEmpty = false)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (!allowEmpty && string.IsNullOrWhiteSpace(value))
+        {
+            throw new ConfigurationException($"{key} must not be empty.");
+        }
+
+        return value.Trim();
+    }
+
+    public int ReadInt(string key, int defaultValue, int min, int max)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        {
+            throw new ConfigurationException($"{key} must be an integer from {min} to {max}; got '{value}'.");
+        }
+
+        return parsed;
+    }
+
+    public double ReadDouble(string key, double defaultValue, double min, double max)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        {
+            throw new ConfigurationException($"{key} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}; got '{value}'.");
+        }
+
+        return parsed;
+    }
+
+    public IPAddress ReadIpAddress(string key, string defaultValue)
+    {
+        var value = ReadString(key, defaultValue);
+        if (!IPAddress.TryParse(value, out var address))
+        {
+            throw new ConfigurationException($"{key} must be an IP address (e.g. 0.0.0.0 or 192.0.2.10); got '{value}'.");
+        }
+
+        return address;
+    }
+}

@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace VoiceAgent.Host.Configuration;
+
+/// <summary>The <c>Sip</c> section.</summary>
+/// <param name="ListenAddress">Address the SIP socket binds (Sip:ListenAddress, default 0.0.0.0).</param>
+/// <param name="Port">SIP port (Sip:Port, default 5060).</param>
+/// <param name="PublicAddress">Host written into Contact and SDP (Sip:PublicAddress).</param>
+internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress);

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+
+namespace VoiceAgent.Host.Configuration;
+
+/// <summary>All settings, read and validated once at start-up.</summary>
+internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, TtsSettings Tts, InboundSettings Inbound)
+{
+    public const string DefaultGreeting =
+        "Hello, you have reached the Voice Agent demo line. Press any key on your phone and I will tell you which key you pressed. Press the hash key to hang up.";
+
+    public const string DefaultGoodbye = "Goodbye.";
+
+    /// <summary>Reads every section; throws <see cref="ConfigurationException"/> naming the first bad key.</summary>
+    public static VoiceAgentSettings Load(IConfiguration configuration)
+    {
+        var reader = new ConfigurationReader(configuration);
+
+        var listen = reader.ReadIpAddress("Sip:ListenAddress", "0.0.0.0");
+        var port = reader.ReadInt("Sip:Port", 5060, 1, 65535);
+        var publicAddress = reader.ReadString("Sip:PublicAddress", string.Empty, allowEmpty: true);
+        if (publicAddress.Length == 0)
+        {
+            publicAddress = DefaultPublicAddress(listen).ToString();
+        }
+        else if (Uri.CheckHostName(publicAddress) == UriHostNameType.Unknown)
+        {
+            throw new ConfigurationException($"Sip:PublicAddress must be an IP address or host name; got '{publicAddress}'.");
+        }
+
+        var portMin = reader.ReadInt("Rtp:PortMin", 10000, 1024, 65534);
+        var portMax = reader.ReadInt("Rtp:PortMax", 20000, 1025, 65535);
+        if (portMax <= portMin)
+        {
+            throw new ConfigurationException($"Rtp:PortMax ({portMax}) must be greater than Rtp:PortMin ({portMin}).");
+        }
+
+        var engine = reader.ReadString("Tts:Engine", "espeak").ToLowerInvariant();
+        if (engine != "espeak")
+        {
+            throw new ConfigurationException($"Tts:Engine '{engine}' is not available; supported engines: espeak.");
+        }
+
+        var voice = reader.ReadString("Tts:Voice", "en-us");
+        var speed = (float)reader.ReadDouble("Tts:Speed", 1.0, 0.25, 4.0);
+
+        var greeting = reader.ReadString("Inbound:Greeting", DefaultGreeting);
+        var goodbye = reader.ReadString("Inbound:Goodbye", DefaultGoodbye);
+
+        return new VoiceAgentSettings(
+            new SipSettings(listen, port, publicAddress),
+            new RtpSettings(portMin, portMax),
+            new TtsSettings(engine, voice, speed),
+            new InboundSettings(greeting, goodbye));
+    }
+
+    /// <summary>
+    /// The listen address itself, or when listening on any address the primary interface's
+    /// address: the first interface that is up, not loopback, and has an IPv4 gateway.
+    /// </summary>
+    private static IPAddress DefaultPublicAddress(IPAddress listen)
+    {
+        if (!listen.Equals(IPAddress.Any) && !listen.Equals(IPAddress.IPv6Any))
+        {
+            return listen;
+        }
+
+        IPAddress? fallback = null;
+        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
+        {
+            if (nic.OperationalStatus != OperationalStatus.Up || nic.NetworkInterfaceType == NetworkInterfaceType.Loopback)
+            {
+                continue;
+            }
+
+            var properties = nic.GetIPProperties();
+            foreach (var unicast in properties.UnicastAddresses)
+            {
+                if (unicast.Address.AddressFamily != AddressFamily.InterNetwork)
+                {
+                    continue;
+                }
+
+                if (properties.GatewayAddresses.Count > 0)
+                {
+                    return unicast.Address;
+                }
+
+                fallback ??= unicast.Address;
+            }
+        }
+
+        return fallback ?? IPAddress.Loopback;
+    }
+}

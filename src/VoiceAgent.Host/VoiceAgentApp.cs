@@ -1,0 +1,90 @@
+using Serilog;
+using Serilog.Events;
+using VoiceAgent.Host.Api;
+using VoiceAgent.Host.Calls;
+using VoiceAgent.Host.Configuration;
+
+namespace VoiceAgent.Host;
+
+/// <summary>The composition root: configuration, logging, services and HTTP endpoints.</summary>
+internal static class VoiceAgentApp
+{
+    private const string ConsoleTemplate =
+        "[{Timestamp:HH:mm:ss.fff} {Level:u3}] {SourceContext}{CallIdSuffix}: {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>Runs until shut down. Bad configuration or a busy port print one line and exit with code 2.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (ConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"VoiceAgent: configuration error: {ex.Message}");
+            return 2;
+        }
+
+        try
+        {
+            await app.RunAsync();
+            return 0;
+        }
+        catch (StartupException ex)
+        {
+            await Console.Error.WriteLineAsync($"VoiceAgent: cannot start: {ex.Message}");
+            return 2;
+        }
+        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException)
+        {
+            await Console.Error.WriteLineAsync($"VoiceAgent: cannot start the HTTP API: {ex.Message}");
+            return 2;
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Builds the application. Configuration layers, later wins: config/appsettings.json next to
+    /// the binary, environment variables <c>VOICEAGENT_Section__Key</c>, command line <c>--Section:Key=value</c>.
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Configuration.Sources.Clear();
+        builder.Configuration
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "config", "appsettings.json"), optional: false)
+            .AddEnvironmentVariables("VOICEAGENT_")
+            .AddCommandLine(args);
+
+        var settings = VoiceAgentSettings.Load(builder.Configuration);
+
+        builder.Host.UseSerilog((context, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .ReadFrom.Configuration(context.Configuration)
+            .Enrich.FromLogContext()
+            .Enrich.With<CallIdSuffixEnricher>()
+            .WriteTo.Console(outputTemplate: ConsoleTemplate));
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ReadinessState>();
+        builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddVoiceAgentTelephony();
+        builder.Services.AddVoiceAgentSpeech();
+
+        var app = builder.Build();
+        app.MapHealthEndpoints();
+        app.MapCallsEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Pipeline.Batching;
+using VoiceAgent.Pipeline.Stages;
+using VoiceAgent.Pipeline.Timeline;
+using VoiceAgent.Tts;
+using VoiceAgent.Tts.Engines;
+
+namespace VoiceAgent.Pipeline.Sessions;
+
+/// <summary>
+/// The three-stage speech path of ARCHITECTURE.md for one engine: stage 1 per session, stages 2
+/// (generator) and 3 (vocoder) as shared batching workers. Create one per engine at start-up.
+/// </summary>
+public sealed class SpeechPipeline : IAsyncDisposable
+{
+    private readonly SharedStage<GeneratorRow, AcousticUnits> _generator;
+    private readonly SharedStage<VocoderRow, PcmChunk> _vocoder;
+
+    public SpeechPipeline(ITtsEngine engine, ITextFrontend frontend, PipelineOptions options, ILogger<SpeechPipeline> logger)
+    {
+        Engine = engine;
+        Frontend = frontend;
+        Options = options;
+        Logger = logger;
+        _vocoder = new SharedStage<VocoderRow, PcmChunk>("vocoder", options, VocodeAsync, DeliverPcm, logger);
+        _generator = new SharedStage<GeneratorRow, AcousticUnits>("generator", options, GenerateAsync, ForwardToVocoder, logger);
+    }
+
+    public ITtsEngine Engine { get; }
+
+    public ITextFrontend Frontend { get; }
+
+    public PipelineOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    internal SharedStage<GeneratorRow, AcousticUnits> Generator => _generator;
+
+    /// <summary>A new session with its own voice and cancellation; nothing of it is shared with other sessions.</summary>
+    public SpeechSession CreateSession(string sessionId, VoiceProfile voice) => new(sessionId, voice, this);
+
+    private ValueTask<IReadOnlyList<AcousticUnits>> GenerateAsync(IReadOnlyList<GeneratorRow> rows, CancellationToken cancellationToken)
+    {
+        var batch = new GenerationRequest[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            batch[i] = new GenerationRequest(rows[i].Tokens, rows[i].Utterance.Voice);
+        }
+
+        return Engine.GenerateAsync(batch, cancellationToken);
+    }
+
+    private void ForwardToVocoder(GeneratorRow row, AcousticUnits units)
+    {
+        row.Utterance.Timeline.TryMark(TimelineMark.FirstUnitsGenerated, Stopwatch.GetTimestamp());
+        // The vocoder queue holds StageQueueCapacity rows while credits cap each utterance at a
+        // few chunks, so this only fails after shutdown; then the utterance must not hang.
+        if (!_vocoder.TryEnqueue(new VocoderRow(row.Utterance, units)))
+        {
+            row.Utterance.Fail(new InvalidOperationException("The vocoder stage is full or stopped."));
+        }
+    }
+
+    private ValueTask<IReadOnlyList<PcmChunk>> VocodeAsync(IReadOnlyList<VocoderRow> rows, CancellationToken cancellationToken)
+    {
+        var batch = new VocodeRequest[rows.Count];
+        for (var i = 0; i < rows.Count; i++)
+        {
+            batch[i] = new VocodeRequest(rows[i].Units, rows[i].Utterance.Voice);
+        }
+
+        return Engine.VocodeAsync(batch, cancellationToken);
+    }
+
+    private static void DeliverPcm(VocoderRow row, PcmChunk pcm) => row.Utterance.Deliver(pcm);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _generator.DisposeAsync().ConfigureAwait(false);
+        await _vocoder.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,7 @@
+using VoiceAgent.Pipeline.Batching;
+using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Tts.Engines;
+
+namespace VoiceAgent.Pipeline.Stages;
+
+internal sealed record VocoderRow(Utterance Utterance, AcousticUnits Units) : IStageRow;

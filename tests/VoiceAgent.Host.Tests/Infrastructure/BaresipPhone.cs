@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace VoiceAgent.Host.Tests.Infrastructure;
+
+/// <summary>
+/// A real SIP phone for end-to-end tests: baresip 1.0 configured per TESTING.md, dialing over
+/// loopback, typing DTMF on its stdin, recording what it hears with the sndfile module.
+/// </summary>
+internal sealed class BaresipPhone : IDisposable
+{
+    private readonly string _directory;
+    private readonly int _sipPort;
+
+    public BaresipPhone(string codecModule = "g711.so")
+    {
+        RequiredTool.Find("baresip", "baresip");
+        _directory = Directory.CreateTempSubdirectory("voiceagent-baresip-").FullName;
+        Directory.CreateDirectory(RecordingDirectory);
+        // baresip also binds TLS on port+1: keep two ports free.
+        _sipPort = FreePorts.Udp(alsoFree: 1);
+        var rtp = FreePorts.UdpRange(20);
+        var source = Path.Combine(_directory, "mic.wav");
+        WavFile.Silence(8000, TimeSpan.FromSeconds(60)).Write(source);
+        File.WriteAllText(Path.Combine(_directory, "config"), $"""
+            poll_method     epoll
+            sip_listen      127.0.0.1:{_sipPort}
+            audio_player    aufile,/dev/null
+            audio_source    aufile,{source}
+            module_path     /usr/lib/baresip/modules
+            module          stdio.so
+            module          {codecModule}
+            module          sndfile.so
+            module          aufile.so
+            module_app      account.so
+            module_app      menu.so
+            snd_path        {RecordingDirectory}
+            rtp_ports       {rtp.Min}-{rtp.Max}
+            """);
+        File.WriteAllText(Path.Combine(_directory, "accounts"), $"<sip:caller@127.0.0.1:{_sipPort}>;regint=0\n");
+    }
+
+    public string RecordingDirectory => Path.Combine(_directory, "rec");
+
+    /// <summary>
+    /// Dials <paramref name="target"/>, types each key of <paramref name="keys"/> at its offset from the
+    /// start, and quits after <paramref name="duration"/>. Returns when baresip has exited.
+    /// </summary>
+    public async Task<BaresipCallResult> CallAsync(string target, TimeSpan duration, IReadOnlyList<(TimeSpan At, char Key)>? keys = null, CancellationToken cancellationToken = default)
+    {
+        var start = new ProcessStartInfo("baresip")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-n", "127.0.0.1", "-f", _directory, "-e", $"/dial {target}", "-t", ((int)Math.Ceiling(duration.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("baresip did not start.");
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var started = Stopwatch.StartNew();
+
+        foreach (var (at, key) in keys ?? [])
+        {
+            var wait = at - started.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            if (process.HasExited)
+            {
+                break;
+            }
+
+            await process.StandardInput.WriteAsync(key);
+            await process.StandardInput.FlushAsync(cancellationToken);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(duration + TimeSpan.FromSeconds(15));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"baresip did not exit within {duration.TotalSeconds + 15} s. Output:\n{output}");
+        }
+
+        var elapsed = started.Elapsed;
+        string text;
+        lock (output)
+        {
+            text = output.ToString();
+        }
+
+        var recording = Directory.GetFiles(RecordingDirectory, "dump-*-dec.wav").OrderBy(File.GetLastWriteTimeUtc).LastOrDefault();
+        return new BaresipCallResult(recording is null ? null : WavFile.Read(recording), text, elapsed);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>What a baresip call left behind: what it heard (null when no call was established), its log, how long it ran.</summary>
+internal sealed record BaresipCallResult(WavFile? Heard, string Output, TimeSpan Elapsed);
