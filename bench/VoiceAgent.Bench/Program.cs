@@ -1,0 +1,3 @@
+using VoiceAgent.Bench;
+
+return await FirstAudioBenchmark.RunAsync(args);

@@ -1,0 +1,36 @@
+namespace VoiceAgent.Host;
+
+/// <summary>Source-generated log messages of the host (event ids 4000-4999).</summary>
+internal static partial class HostLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "TTS engine {Engine} ready ({SampleRate} Hz), warm-up took {Milliseconds:F0} ms")]
+    public static partial void TtsReady(ILogger logger, string engine, int sampleRate, double milliseconds);
+
+    [LoggerMessage(4001, LogLevel.Information, "SIP listening on udp:{EndPoint}, public address {PublicAddress}")]
+    public static partial void SipListening(ILogger logger, string endPoint, string publicAddress);
+
+    [LoggerMessage(4002, LogLevel.Information, "Incoming call from {From} to {To}")]
+    public static partial void IncomingCall(ILogger logger, string from, string to);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Rejected call: {Status} {Reason}")]
+    public static partial void CallRejected(ILogger logger, int status, string reason);
+
+    [LoggerMessage(4004, LogLevel.Information, "Answered with {Codec}, RTP port {RtpPort}, remote media {RemoteMedia}")]
+    public static partial void CallAnswered(ILogger logger, string codec, int rtpPort, string remoteMedia);
+
+    [LoggerMessage(4005, LogLevel.Information, "Call ended: {Reason}")]
+    public static partial void CallEnded(ILogger logger, string reason);
+
+    [LoggerMessage(4006, LogLevel.Information, "DTMF digit {Digit} ({DurationMs} ms)")]
+    public static partial void DtmfReceived(ILogger logger, char digit, int durationMs);
+
+    [LoggerMessage(4007, LogLevel.Information,
+        "Utterance {UtteranceId} {Outcome}: accepted -> normalized {NormalizedMs:F1} ms, generated {GeneratedMs:F1} ms, first PCM {FirstPcmMs:F1} ms, first RTP {FirstRtpMs:F1} ms, last RTP {LastRtpMs:F1} ms")]
+    public static partial void UtteranceTimeline(ILogger logger, string utteranceId, string outcome, double? normalizedMs, double? generatedMs, double? firstPcmMs, double? firstRtpMs, double? lastRtpMs);
+
+    [LoggerMessage(4008, LogLevel.Error, "Call failed")]
+    public static partial void CallFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4009, LogLevel.Warning, "Utterance {UtteranceId} failed")]
+    public static partial void UtteranceFailed(ILogger logger, Exception exception, string utteranceId);
+}

@@ -1,0 +1,8 @@
+namespace VoiceAgent.Telephony.Codecs;
+
+/// <summary>Decodes one RTP payload into 16-bit PCM, into a caller-supplied span.</summary>
+public interface IAudioDecoder
+{
+    /// <returns>Samples written to <paramref name="pcm"/>.</returns>
+    int Decode(ReadOnlySpan<byte> payload, Span<short> pcm);
+}

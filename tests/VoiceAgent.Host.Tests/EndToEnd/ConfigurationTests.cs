@@ -1,0 +1,65 @@
+using VoiceAgent.Host.Configuration;
+using VoiceAgent.Host.Tests.Infrastructure;
+
+namespace VoiceAgent.Host.Tests.EndToEnd;
+
+[Collection(EndToEndCollection.Name)]
+public sealed class ConfigurationTests
+{
+    [Theory]
+    [InlineData("--Sip:Port=99999", "Sip:Port")]
+    [InlineData("--Sip:Port=abc", "Sip:Port")]
+    [InlineData("--Sip:ListenAddress=not-an-ip", "Sip:ListenAddress")]
+    [InlineData("--Rtp:PortMin=30000", "Rtp:PortMax")]
+    [InlineData("--Tts:Engine=nope", "Tts:Engine")]
+    [InlineData("--Tts:Speed=9", "Tts:Speed")]
+    public void Invalid_values_stop_start_up_with_a_message_naming_the_key(string argument, string key)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build([argument]));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sip_port_in_use_is_reported_with_the_address_and_port()
+    {
+        using var blocker = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)blocker.Client.LocalEndPoint!).Port;
+        var app = VoiceAgentApp.Build(["--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={port}", "--urls=http://127.0.0.1:0"]);
+
+        var error = await Assert.ThrowsAsync<StartupException>(() => app.StartAsync());
+
+        Assert.Contains($"127.0.0.1:{port}", error.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Environment_and_command_line_override_the_json_defaults()
+    {
+        Environment.SetEnvironmentVariable("VOICEAGENT_Tts__Voice", "en-gb");
+        try
+        {
+            var app = VoiceAgentApp.Build(["--Inbound:Goodbye=See you."]);
+            var settings = (VoiceAgentSettings)app.Services.GetService(typeof(VoiceAgentSettings))!;
+
+            Assert.Equal("en-gb", settings.Tts.Voice);
+            Assert.Equal("See you.", settings.Inbound.Goodbye);
+            Assert.Equal(5060, settings.Sip.Port);
+            await app.DisposeAsync();
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("VOICEAGENT_Tts__Voice", null);
+        }
+    }
+
+    [Fact]
+    public async Task Health_reports_ready_once_sip_and_tts_are_up()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        var body = await host.Http.GetStringAsync("/healthz");
+
+        Assert.Contains("\"status\":\"ready\"", body, StringComparison.Ordinal);
+    }
+}
