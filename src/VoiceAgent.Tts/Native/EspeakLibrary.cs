@@ -8,8 +8,15 @@ namespace VoiceAgent.Tts.Native;
 /// The single owner of libespeak-ng in this process. espeak-ng keeps all of its state in globals (current voice,
 /// rate, translator, wave generator) and is not thread-safe, so every call goes through one
 /// <see cref="SemaphoreSlim"/>, awaited asynchronously. Per-request data (voice, rate, output buffer) is set or
-/// allocated inside the serialized section for each request; nothing from one request survives into the next.
+/// allocated inside the serialized section for each request.
 /// </summary>
+/// <remarks>
+/// Output is not bit-identical from call to call, whatever we do: libespeak-ng 1.51 keeps a pitch-flutter phase in a
+/// function-local static (Flutter_ix in wavegen.c AdvanceParameters) and an AGC level (Wavegen) that nothing resets,
+/// not even espeak_Initialize, so the same request gives the same speech with a different sub-hertz pitch jitter
+/// (lengths within about 40 samples). Other carried-over state is reset before each request, see
+/// <see cref="ResetSynthesisState"/>.
+/// </remarks>
 internal sealed class EspeakLibrary : IAsyncDisposable
 {
     /// <summary>espeak-ng's normal rate in words per minute (espeakRATE_NORMAL).</summary>
@@ -19,8 +26,11 @@ internal sealed class EspeakLibrary : IAsyncDisposable
 
     internal const int MaximumRate = 450;
 
-    /// <summary>The probe voice used to check that espeak-ng-data is readable after initialization.</summary>
+    /// <summary>The probe voice that shows espeak-ng-data is readable after initialization.</summary>
     private const string ProbeVoice = "en";
+
+    /// <summary>The fixed text synthesized (and discarded) before every request; see <see cref="ResetSynthesisState"/>.</summary>
+    private static readonly byte[] ResetText = "a\0"u8.ToArray();
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private int _sampleRate;
@@ -76,9 +86,9 @@ internal sealed class EspeakLibrary : IAsyncDisposable
         try
         {
             EnsureInitialized();
+            ResetSynthesisState();
             SelectVoice(voice);
             Check(EspeakNative.SetParameter(EspeakParameter.Rate, Math.Clamp(rate, MinimumRate, MaximumRate), 0), "espeak_SetParameter(rate)");
-
             SynthesizeLocked(utf8, sink);
         }
         finally
@@ -140,22 +150,41 @@ internal sealed class EspeakLibrary : IAsyncDisposable
         }
     }
 
-    private static unsafe void SynthesizeLocked(byte[] utf8, EspeakSynthesisSink sink)
+    /// <summary>
+    /// Puts espeak-ng's hidden per-synthesis state into the same condition before every request. libespeak-ng 1.51
+    /// carries statics from one synthesis into the next (e.g. more_syllables in setlengths.c CalcLengths, speed and
+    /// translator state after a rate change or a mid-text language switch, the queue left by an aborted synthesis),
+    /// which shifted the next request's timing by up to 1% depending on what another session said before it.
+    /// Measured: after one fixed tiny synthesis, the next request's length is the same within the flutter jitter
+    /// (about 20 samples) whatever came before. Costs well under a millisecond.
+    /// </summary>
+    private static void ResetSynthesisState()
     {
-        var handle = GCHandle.Alloc(sink);
+        SelectVoice(ProbeVoice);
+        Check(EspeakNative.SetParameter(EspeakParameter.Rate, NormalRate, 0), "espeak_SetParameter(rate)");
+        SynthesizeLocked(ResetText, sink: null);
+    }
+
+    private static unsafe void SynthesizeLocked(byte[] utf8, EspeakSynthesisSink? sink)
+    {
+        // The callback finds the sink through user_data; without a sink (reset) it sees 0 and discards the audio.
+        var handle = sink is null ? default : GCHandle.Alloc(sink);
         try
         {
             fixed (byte* textPointer = utf8)
             {
                 var flags = (uint)EspeakNative.CharsUtf8 | EspeakNative.EndPause;
                 Check(
-                    EspeakNative.Synth(textPointer, (nuint)utf8.Length, 0, EspeakPositionType.Character, 0, flags, null, GCHandle.ToIntPtr(handle)),
+                    EspeakNative.Synth(textPointer, (nuint)utf8.Length, 0, EspeakPositionType.Character, 0, flags, null, handle.IsAllocated ? GCHandle.ToIntPtr(handle) : 0),
                     "espeak_Synth");
             }
         }
         finally
         {
-            handle.Free();
+            if (handle.IsAllocated)
+            {
+                handle.Free();
+            }
         }
     }
 
@@ -204,12 +233,29 @@ internal sealed class EspeakLibrary : IAsyncDisposable
             throw new ArgumentException($"Unknown espeak-ng voice '{voice}'.", nameof(voice));
         }
 
+        // Like the espeak-ng command line: a voice file name first (en-us, de, fr), then a language (en-gb has no file
+        // of its own; the best voice for it is gmw/en).
         var error = EspeakNative.SetVoiceByName(voice);
+        if (error == EspeakError.NotFound)
+        {
+            error = SetVoiceByLanguage(voice);
+        }
+
         if (error != EspeakError.Ok)
         {
             throw new ArgumentException(
-                $"Unknown espeak-ng voice '{voice}' (espeak_SetVoiceByName returned {error}). Use a name like en-us, en-gb, de or fr.",
+                $"Unknown espeak-ng voice '{voice}' (espeak-ng returned {error}). Use a name like en-us, en-gb, de or fr.",
                 nameof(voice));
+        }
+    }
+
+    private static unsafe EspeakError SetVoiceByLanguage(string language)
+    {
+        var utf8 = ToNullTerminatedUtf8(language);
+        fixed (byte* languagePointer = utf8)
+        {
+            var selector = new EspeakVoiceSelector { Languages = languagePointer };
+            return EspeakNative.SetVoiceByProperties(&selector);
         }
     }
 

@@ -33,6 +33,10 @@ internal static unsafe partial class EspeakNative
     [LibraryImport(LibraryName, EntryPoint = "espeak_SetVoiceByName", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial EspeakError SetVoiceByName(string name);
 
+    /// <summary>Selects the best voice for a language such as en-gb, which has no voice file of that name.</summary>
+    [LibraryImport(LibraryName, EntryPoint = "espeak_SetVoiceByProperties")]
+    internal static partial EspeakError SetVoiceByProperties(EspeakVoiceSelector* selector);
+
     [LibraryImport(LibraryName, EntryPoint = "espeak_SetParameter")]
     internal static partial EspeakError SetParameter(EspeakParameter parameter, int value, int relative);
 

@@ -61,7 +61,9 @@ public sealed class EspeakEngine : ITtsEngine
         for (var i = 0; i < batch.Count; i++)
         {
             var (tokens, voice) = batch[i];
-            var samples = await _library.SynthesizeAsync(tokens.Text, voice.Voice, ToRate(voice.Speed), cancellationToken).ConfigureAwait(false);
+            var rate = ToRate(voice.Speed);
+            var raw = await _library.SynthesizeAsync(tokens.Text, voice.Voice, rate, cancellationToken).ConfigureAwait(false);
+            var samples = EspeakChunkPause.ReplaceTrailingPause(raw, tokens.Text, rate, EspeakSampleRate);
             var pcm = new PcmChunk(tokens.Index, samples, EspeakSampleRate, tokens.IsLast);
             results[i] = new AcousticUnits(tokens.Index, ReadOnlyMemory<float>.Empty, pcm, tokens.IsLast);
         }
