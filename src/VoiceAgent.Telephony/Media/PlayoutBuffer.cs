@@ -1,0 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace VoiceAgent.Telephony.Media;
+
+/// <summary>
+/// A call's shallow queue of PCM between the speech pipeline (one writer) and the media clock
+/// (one reader). Single-producer single-consumer ring without locks: the writer advances
+/// <c>_written</c>, the clock advances <c>_read</c>. The writer is held about
+/// <see cref="HighWaterSamples"/> ahead of the clock so a flush (barge-in) silences the call within a frame.
+/// </summary>
+public sealed class PlayoutBuffer
+{
+    private readonly short[] _ring;
+    private readonly ConcurrentQueue<PlayoutMark> _marks = new();
+    private long _written;
+    private long _read;
+    private long _endOfAudio = -1;
+    private volatile bool _clearRequested;
+    private TaskCompletionSource? _spaceAvailable;
+
+    /// <param name="sampleRate">Codec sample rate (8000 for G.711).</param>
+    /// <param name="maxAhead">How far the writer may run ahead of the clock (default 100 ms).</param>
+    public PlayoutBuffer(int sampleRate, TimeSpan? maxAhead = null)
+    {
+        SampleRate = sampleRate;
+        HighWaterSamples = (int)(sampleRate * (maxAhead ?? TimeSpan.FromMilliseconds(100)).TotalSeconds);
+        _ring = new short[HighWaterSamples * 2];
+    }
+
+    public int SampleRate { get; }
+
+    public int HighWaterSamples { get; }
+
+    /// <summary>Samples queued and not yet sent.</summary>
+    public int Queued => (int)(Volatile.Read(ref _written) - Volatile.Read(ref _read));
+
+    /// <summary>Queues PCM, waiting (backpressure) while the queue is at its high-water mark.</summary>
+    public async ValueTask WriteAsync(ReadOnlyMemory<short> pcm, CancellationToken cancellationToken)
+    {
+        var offset = 0;
+        while (offset < pcm.Length)
+        {
+            var free = HighWaterSamples - Queued;
+            if (free <= 0)
+            {
+                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Volatile.Write(ref _spaceAvailable, signal);
+                if (HighWaterSamples - Queued <= 0)
+                {
+                    await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            var count = Math.Min(free, pcm.Length - offset);
+            var position = Volatile.Read(ref _written);
+            for (var i = 0; i < count; i++)
+            {
+                _ring[(position + i) % _ring.Length] = pcm.Span[offset + i];
+            }
+
+            Volatile.Write(ref _written, position + count);
+            offset += count;
+        }
+    }
+
+    /// <summary>Completes with the send timestamp (Stopwatch ticks) of the first packet carrying audio written after this call.</summary>
+    public Task<long> MarkStart() => AddMark(Volatile.Read(ref _written), isStart: true);
+
+    /// <summary>
+    /// Completes when all audio written before this call has been sent. Also lets the clock send a
+    /// final partial frame (padded with silence) instead of waiting for more samples.
+    /// </summary>
+    public Task<long> MarkEnd()
+    {
+        var position = Volatile.Read(ref _written);
+        Volatile.Write(ref _endOfAudio, position);
+        return AddMark(position, isStart: false);
+    }
+
+    /// <summary>Drops everything queued (barge-in). The clock applies it at its next frame; pending marks are cancelled.</summary>
+    public void Clear() => _clearRequested = true;
+
+    private Task<long> AddMark(long position, bool isStart)
+    {
+        var mark = new PlayoutMark(position, isStart);
+        _marks.Enqueue(mark);
+        return mark.Completion.Task;
+    }
+
+    /// <summary>
+    /// Called by the media clock once per frame: fills <paramref name="frame"/> with the next
+    /// samples. Returns false when there is no speech to send (the clock sends silence).
+    /// </summary>
+    internal bool TryReadFrame(Span<short> frame)
+    {
+        if (_clearRequested)
+        {
+            _clearRequested = false;
+            Volatile.Write(ref _read, Volatile.Read(ref _written));
+            while (_marks.TryDequeue(out var dropped))
+            {
+                dropped.Completion.TrySetCanceled();
+            }
+        }
+
+        var read = Volatile.Read(ref _read);
+        var available = Volatile.Read(ref _written) - read;
+        var endOfAudio = Volatile.Read(ref _endOfAudio);
+        if (available <= 0 || (available < frame.Length && endOfAudio < read + available))
+        {
+            CompleteMarks(read, sent: false);
+            return false;
+        }
+
+        var count = (int)Math.Min(available, frame.Length);
+        for (var i = 0; i < count; i++)
+        {
+            frame[i] = _ring[(read + i) % _ring.Length];
+        }
+
+        frame[count..].Clear();
+        Volatile.Write(ref _read, read + count);
+        CompleteMarks(read + count, sent: true);
+        if (HighWaterSamples - (Volatile.Read(ref _written) - read - count) >= HighWaterSamples / 2)
+        {
+            Interlocked.Exchange(ref _spaceAvailable, null)?.TrySetResult();
+        }
+
+        return true;
+    }
+
+    private void CompleteMarks(long sentUpTo, bool sent)
+    {
+        while (_marks.TryPeek(out var mark))
+        {
+            // A start mark needs the packet carrying its first sample; an end mark only needs everything before it sent.
+            var reached = mark.IsStart ? sent && mark.Position < sentUpTo : mark.Position <= sentUpTo;
+            if (!reached)
+            {
+                return;
+            }
+
+            _marks.TryDequeue(out _);
+            mark.Completion.TrySetResult(Stopwatch.GetTimestamp());
+        }
+    }
+
+    private sealed class PlayoutMark(long position, bool isStart)
+    {
+        public long Position { get; } = position;
+
+        public bool IsStart { get; } = isStart;
+
+        public TaskCompletionSource<long> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using VoiceAgent.Telephony.Codecs;
+using VoiceAgent.Telephony.Rtp;
+
+namespace VoiceAgent.Telephony.Media;
+
+/// <summary>
+/// One call's RTP session (RFC 3550): sends a 20 ms packet on every media-clock tick (speech from
+/// the playout buffer, else silence so the stream never stops), receives the caller's packets,
+/// latches to their source address (symmetric RTP, RFC 4961) and decodes RFC 4733 DTMF.
+/// Pre-allocated buffers: nothing is allocated per packet.
+/// </summary>
+public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly IAudioEncoder _encoder;
+    private readonly int? _telephoneEventPayloadType;
+    private readonly Action<int>? _onClosed;
+    private readonly byte[] _packet;
+    private readonly short[] _frame;
+    private readonly byte _silence;
+    private readonly uint _ssrc;
+    private readonly int _timestampStep;
+    private readonly DtmfEventDecoder _dtmf;
+    private readonly Channel<DtmfDigit> _digits;
+    private readonly CancellationTokenSource _stopping = new();
+    private SocketAddress _remote;
+    private IPEndPoint _remoteEndPoint;
+    private Task? _receiveLoop;
+    private volatile bool _latched;
+    private ushort _sequence;
+    private uint _timestamp;
+    private bool _inTalkspurt;
+    private long _packetsSent;
+    private long _bytesSent;
+    private long _packetsReceived;
+    private long _malformedReceived;
+    private long _digitsDropped;
+
+    public RtpStream(Socket socket, IAudioEncoder encoder, IPEndPoint remote, int? telephoneEventPayloadType, Action<int>? onClosed = null)
+    {
+        _socket = socket;
+        _encoder = encoder;
+        _telephoneEventPayloadType = telephoneEventPayloadType;
+        _onClosed = onClosed;
+        _remoteEndPoint = remote;
+        _remote = remote.Serialize();
+        var samplesPerFrame = encoder.SampleRate / 50;
+        _frame = new short[samplesPerFrame];
+        _packet = new byte[RtpHeader.Size + samplesPerFrame * 2];
+        _silence = AudioCodecs.SilenceByte(encoder);
+        _timestampStep = encoder.ClockRate / 50;
+        // RFC 3550 §5.1: SSRC, initial sequence number and timestamp are random.
+        _ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        _sequence = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
+        _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
+        _dtmf = new DtmfEventDecoder(8000);
+        Playout = new PlayoutBuffer(encoder.SampleRate);
+        // Digits are few; a full queue means nobody reads them, so the oldest go (counted).
+        _digits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            _ => Interlocked.Increment(ref _digitsDropped));
+        LocalPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    public int LocalPort { get; }
+
+    public IAudioEncoder Encoder => _encoder;
+
+    public PlayoutBuffer Playout { get; }
+
+    /// <summary>Where packets go now: the SDP address until the caller's first packet, then its source.</summary>
+    public IPEndPoint RemoteEndPoint => Volatile.Read(ref _remoteEndPoint);
+
+    public uint Ssrc => _ssrc;
+
+    public ChannelReader<DtmfDigit> Digits => _digits.Reader;
+
+    public RtpStreamStatistics Statistics => new(
+        Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _packetsReceived),
+        Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped));
+
+    /// <summary>Starts receiving the caller's packets.</summary>
+    public void Start() => _receiveLoop ??= Task.Run(ReceiveLoopAsync);
+
+    /// <summary>Sends this tick's packet. Runs on the media clock thread.</summary>
+    public void OnTick()
+    {
+        var speech = Playout.TryReadFrame(_frame);
+        var payload = _packet.AsSpan(RtpHeader.Size, _frame.Length);
+        if (speech)
+        {
+            _encoder.Encode(_frame, payload);
+        }
+        else
+        {
+            payload.Fill(_silence);
+        }
+
+        // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
+        var marker = speech && !_inTalkspurt;
+        _inTalkspurt = speech;
+        new RtpHeader(marker, (byte)_encoder.PayloadType, _sequence, _timestamp, _ssrc).Write(_packet);
+        _sequence++;
+        _timestamp += (uint)_timestampStep;
+        try
+        {
+            var sent = _socket.SendTo(_packet.AsSpan(0, RtpHeader.Size + payload.Length), SocketFlags.None, Volatile.Read(ref _remote));
+            Interlocked.Increment(ref _packetsSent);
+            Interlocked.Add(ref _bytesSent, sent);
+        }
+        catch (SocketException)
+        {
+            // ICMP port-unreachable from a peer that has not opened its port yet: keep the stream's timing.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[2048];
+        var source = new SocketAddress(_socket.AddressFamily);
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue; // ICMP errors surface on receive on Linux; the socket stays usable.
+            }
+
+            var packet = buffer.AsSpan(0, length);
+            if (!RtpHeader.TryParse(packet, out var header, out var offset, out var payloadLength))
+            {
+                Interlocked.Increment(ref _malformedReceived);
+                continue;
+            }
+
+            Interlocked.Increment(ref _packetsReceived);
+            if (!_latched)
+            {
+                Latch(source);
+            }
+
+            if (header.PayloadType == _telephoneEventPayloadType
+                && _dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
+            {
+                _digits.Writer.TryWrite(digit);
+            }
+        }
+    }
+
+    private void Latch(SocketAddress source)
+    {
+        var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        Volatile.Write(ref _remoteEndPoint, endPoint);
+        Volatile.Write(ref _remote, endPoint.Serialize());
+        _latched = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        if (_receiveLoop is not null)
+        {
+            await _receiveLoop.ConfigureAwait(false);
+        }
+
+        _digits.Writer.TryComplete();
+        _onClosed?.Invoke(LocalPort);
+        _stopping.Dispose();
+    }
+}
