@@ -68,6 +68,20 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
         }
     }
 
+    /// <summary>Replaces the first line of this header in place, keeping its position (Via order matters).</summary>
+    public bool ReplaceFirst(string name, string value)
+    {
+        var canonical = SipHeaderNames.Canonicalize(name);
+        var index = _headers.FindIndex(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
+        if (index < 0)
+        {
+            return false;
+        }
+
+        _headers[index] = new SipHeader(canonical, value);
+        return true;
+    }
+
     public bool Remove(string name)
     {
         var canonical = SipHeaderNames.Canonicalize(name);

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Logging;
+
+namespace VoiceAgent.Telephony.Sip;
+
+/// <summary>Source-generated log messages of the SIP stack (event ids 1000-1999).</summary>
+internal static partial class TelephonyLog
+{
+    [LoggerMessage(1000, LogLevel.Debug, "Malformed SIP from {Remote}: {Kind} {Detail}")]
+    public static partial void Malformed(ILogger logger, string remote, string kind, string detail);
+
+    [LoggerMessage(1001, LogLevel.Warning, "SIP send to {Remote} failed: {Error}")]
+    public static partial void SendFailed(ILogger logger, string remote, string error);
+
+    [LoggerMessage(1002, LogLevel.Information, "{Method} from {Remote} answered {Status} {Reason}")]
+    public static partial void Answered(ILogger logger, string method, string remote, int status, string reason);
+
+    [LoggerMessage(1003, LogLevel.Warning, "Call {CallId}: no ACK for the 2xx after 64*T1; ending the call")]
+    public static partial void AckTimeout(ILogger logger, string callId);
+
+    [LoggerMessage(1004, LogLevel.Error, "Incoming call handler failed for call {CallId}")]
+    public static partial void HandlerFailed(ILogger logger, Exception exception, string callId);
+
+    [LoggerMessage(1005, LogLevel.Warning, "Call {CallId}: BYE got no final response ({Outcome})")]
+    public static partial void ByeUnanswered(ILogger logger, string callId, string outcome);
+
+    [LoggerMessage(1006, LogLevel.Error, "SIP user agent failed on a message from {Remote}")]
+    public static partial void ProcessingFailed(ILogger logger, Exception exception, string remote);
+}

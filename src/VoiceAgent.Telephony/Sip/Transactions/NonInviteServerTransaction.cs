@@ -1,0 +1,73 @@
+using VoiceAgent.Telephony.Sip.Messages;
+
+namespace VoiceAgent.Telephony.Sip.Transactions;
+
+/// <summary>
+/// Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8): Trying -> Proceeding on a 1xx ->
+/// Completed on a final response, which is resent for every retransmitted request until timer J
+/// (64*T1 over UDP) ends the transaction.
+/// </summary>
+internal sealed class NonInviteServerTransaction(
+    string key, SipRequest request, Func<SipMessage, ValueTask> send, SipTimerOptions timers, TimeProvider time, Action<IServerTransaction> onTerminated)
+    : IServerTransaction
+{
+    private readonly Lock _gate = new();
+    private SipResponse? _lastResponse;
+    private ITimer? _timerJ;
+
+    public string Key { get; } = key;
+
+    public SipRequest Request { get; } = request;
+
+    public NonInviteServerTransactionState State { get; private set; } = NonInviteServerTransactionState.Trying;
+
+    public ValueTask SendResponseAsync(SipResponse response)
+    {
+        lock (_gate)
+        {
+            if (State is NonInviteServerTransactionState.Completed or NonInviteServerTransactionState.Terminated)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            _lastResponse = response;
+            if (response.IsProvisional)
+            {
+                State = NonInviteServerTransactionState.Proceeding;
+            }
+            else
+            {
+                State = NonInviteServerTransactionState.Completed;
+                _timerJ = time.CreateTimer(_ => Terminate(), null, timers.TimeoutInterval, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        return send(response);
+    }
+
+    public void OnRequestRetransmission()
+    {
+        SipResponse? resend;
+        lock (_gate)
+        {
+            // §17.2.2: retransmissions in Trying are discarded; later ones get the last response again.
+            resend = State is NonInviteServerTransactionState.Proceeding or NonInviteServerTransactionState.Completed ? _lastResponse : null;
+        }
+
+        if (resend is not null)
+        {
+            _ = send(resend);
+        }
+    }
+
+    private void Terminate()
+    {
+        lock (_gate)
+        {
+            State = NonInviteServerTransactionState.Terminated;
+            _timerJ?.Dispose();
+        }
+
+        onTerminated(this);
+    }
+}

@@ -1,0 +1,8 @@
+using System.Net;
+using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Parsing;
+
+namespace VoiceAgent.Telephony.Sip.Transport;
+
+/// <summary>What arrived from the network: a parsed message, or why it could not be parsed.</summary>
+public sealed record SipInbound(SipMessage? Message, SipParseError? Error, IPEndPoint Remote);

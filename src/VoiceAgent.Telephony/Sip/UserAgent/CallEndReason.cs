@@ -1,0 +1,18 @@
+namespace VoiceAgent.Telephony.Sip.UserAgent;
+
+/// <summary>Why a call ended.</summary>
+public enum CallEndReason
+{
+    /// <summary>The caller sent BYE.</summary>
+    RemoteHangup,
+    /// <summary>We sent BYE.</summary>
+    LocalHangup,
+    /// <summary>The caller cancelled before we answered (CANCEL, 487).</summary>
+    Cancelled,
+    /// <summary>We rejected the INVITE with a final non-2xx response.</summary>
+    Rejected,
+    /// <summary>Our 2xx was never acknowledged (RFC 3261 §13.3.1.4); we sent BYE.</summary>
+    AckTimeout,
+    /// <summary>The user agent shut down.</summary>
+    Shutdown,
+}

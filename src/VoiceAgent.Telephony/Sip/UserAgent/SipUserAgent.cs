@@ -1,0 +1,313 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Telephony.Sip.Dialogs;
+using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Transactions;
+using VoiceAgent.Telephony.Sip.Transport;
+
+namespace VoiceAgent.Telephony.Sip.UserAgent;
+
+/// <summary>
+/// The user agent server (RFC 3261 §8.2, §12, §13.3, §15): reads the transport, matches
+/// transactions and dialogs, answers what the core answers itself (OPTIONS, CANCEL, BYE, errors)
+/// and hands each new INVITE to the host's <see cref="IIncomingCallHandler"/> off the receive loop.
+/// </summary>
+public sealed class SipUserAgent
+{
+    private readonly ISipTransport _transport;
+    private readonly IIncomingCallHandler _handler;
+    private readonly ILogger _logger;
+    private readonly SipRequestRules _rules;
+    private readonly ConcurrentDictionary<string, IServerTransaction> _serverTransactions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NonInviteClientTransaction> _clientTransactions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IncomingCall> _callsByDialog = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IncomingCall> _callsByInvite = new(StringComparer.Ordinal);
+
+    public SipUserAgent(ISipTransport transport, SipUserAgentOptions options, IIncomingCallHandler handler, TimeProvider time, ILogger<SipUserAgent> logger)
+    {
+        _transport = transport;
+        Options = options;
+        _handler = handler;
+        Time = time;
+        _logger = logger;
+        _rules = new SipRequestRules();
+    }
+
+    public SipUserAgentOptions Options { get; }
+
+    internal TimeProvider Time { get; }
+
+    /// <summary>Calls not yet ended.</summary>
+    public int ActiveCalls => _callsByDialog.Count;
+
+    /// <summary>Processes messages until the transport completes or <paramref name="cancellationToken"/> fires.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var inbound in _transport.Incoming.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await ProcessAsync(inbound, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One message's failure must never stop the user agent for every other call.
+                    TelephonyLog.ProcessingFailed(_logger, ex, inbound.Remote.ToString());
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        foreach (var call in _callsByDialog.Values)
+        {
+            call.End(CallEndReason.Shutdown);
+        }
+    }
+
+    private async ValueTask ProcessAsync(SipInbound inbound, CancellationToken cancellationToken)
+    {
+        switch (inbound.Message)
+        {
+            case SipRequest request:
+                await HandleRequestAsync(request, inbound.Remote, cancellationToken).ConfigureAwait(false);
+                break;
+            case SipResponse response:
+                HandleResponse(response);
+                break;
+            default:
+                // RFC 3261 §8.2: answer a request we cannot parse when we know where to send the answer.
+                if (inbound.Error is { SuggestedStatus: > 0, PartialRequest: { } partial } error && partial.Method != SipMethods.Ack)
+                {
+                    var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), NewTag());
+                    response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{error.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
+                    await SendAsync(response, DestinationOf(partial, inbound.Remote)).ConfigureAwait(false);
+                }
+
+                break;
+        }
+    }
+
+    private void HandleResponse(SipResponse response)
+    {
+        if (response.TopVia is { } top && SipVia.TryParse(top, out var via) && via!.Branch is { } branch
+            && _clientTransactions.TryGetValue(branch, out var transaction))
+        {
+            transaction.OnResponse(response);
+        }
+    }
+
+    private async ValueTask HandleRequestAsync(SipRequest request, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var key = TransactionKey.ForRequest(request);
+        if (request.Method == SipMethods.Ack)
+        {
+            if (key is not null && _serverTransactions.TryGetValue(key, out var invite) && invite is InviteServerTransaction ist && ist.OnAck())
+            {
+                return; // ACK for our non-2xx: the transaction absorbs it (§17.2.1).
+            }
+
+            FindCall(request)?.OnAck();
+            return; // ACK for a 2xx, or a stray one: never answered.
+        }
+
+        if (key is null)
+        {
+            return;
+        }
+
+        if (_serverTransactions.TryGetValue(key, out var existing))
+        {
+            existing.OnRequestRetransmission();
+            return;
+        }
+
+        if (request.Method == SipMethods.Invite)
+        {
+            await HandleInviteAsync(key, request, remote, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var transaction = new NonInviteServerTransaction(key, request, m => SendAsync(m, DestinationOf(request, remote)), Options.Timers, Time, Forget);
+        _serverTransactions[key] = transaction;
+        var answer = await AnswerNonInviteAsync(request).ConfigureAwait(false);
+        TelephonyLog.Answered(_logger, request.Method, remote.ToString(), answer.StatusCode, answer.ReasonPhrase);
+        await transaction.SendResponseAsync(answer).ConfigureAwait(false);
+    }
+
+    private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)
+    {
+        if (_rules.Check(request) is { } refused)
+        {
+            return refused;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethods.Options:
+                var options = SipResponseFactory.Create(request, 200, "OK", NewTag());
+                options.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
+                options.Headers.Add(SipHeaderNames.Accept, "application/sdp");
+                options.Headers.Add(SipHeaderNames.Supported, string.Empty);
+                return options;
+            case SipMethods.Cancel:
+                var inviteKey = TransactionKey.ForCancelledInvite(request);
+                if (inviteKey is not null && _callsByInvite.TryGetValue(inviteKey, out var cancelled))
+                {
+                    await cancelled.OnCancelAsync().ConfigureAwait(false);
+                    return SipResponseFactory.Create(request, 200, "OK", cancelled.Dialog.LocalTag);
+                }
+
+                return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+            case SipMethods.Bye or SipMethods.Info:
+                if (FindCall(request) is { } call)
+                {
+                    if (request.Method == SipMethods.Bye)
+                    {
+                        call.OnRemoteBye();
+                    }
+
+                    return SipResponseFactory.Create(request, 200, "OK");
+                }
+
+                return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+            default:
+                return _rules.NotSupported(request, NewTag());
+        }
+    }
+
+    private async ValueTask HandleInviteAsync(string key, SipRequest invite, IPEndPoint remote, CancellationToken cancellationToken)
+    {
+        var transaction = new InviteServerTransaction(key, invite, m => SendAsync(m, DestinationOf(invite, remote)), Options.Timers, Time, Forget);
+        _serverTransactions[key] = transaction;
+        // §17.2.1: 100 Trying at once, so the caller stops retransmitting while the host decides.
+        await transaction.SendResponseAsync(SipResponseFactory.Create(invite, 100, "Trying")).ConfigureAwait(false);
+
+        if (_rules.CheckInvite(invite) is { } refused)
+        {
+            await transaction.SendResponseAsync(refused).ConfigureAwait(false);
+            return;
+        }
+
+        SipNameAddress.TryParse(invite.To!, out var to);
+        if (to!.Tag is not null)
+        {
+            // A re-INVITE: refresh the session with the answer we gave (hold and codec changes come later).
+            var answer = FindCall(invite) is { CurrentAnswer: { } current } call
+                ? CreateResponse(call, 200, current.Body)
+                : SipResponseFactory.Create(invite, 481, SipResponseFactory.ReasonPhrase(481));
+            await transaction.SendResponseAsync(answer).ConfigureAwait(false);
+            return;
+        }
+
+        var dialog = SipDialogFactory.ForIncomingInvite(invite, NewTag());
+        var incoming = new IncomingCall(this, invite, transaction, dialog, remote);
+        _callsByDialog[dialog.Key] = incoming;
+        _callsByInvite[key] = incoming;
+        _ = Task.Run(() => RunHandlerAsync(incoming, cancellationToken), CancellationToken.None);
+    }
+
+    private async Task RunHandlerAsync(IncomingCall call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _handler.OnIncomingCallAsync(call, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            TelephonyLog.HandlerFailed(_logger, ex, call.CallId);
+            await call.RejectAsync(500, null, CancellationToken.None).ConfigureAwait(false);
+            await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            call.End(CallEndReason.Shutdown);
+        }
+    }
+
+    private IncomingCall? FindCall(SipRequest request)
+    {
+        SipNameAddress.TryParse(request.To ?? string.Empty, out var to);
+        SipNameAddress.TryParse(request.From ?? string.Empty, out var from);
+        return to?.Tag is { } localTag && from?.Tag is { } remoteTag
+            && _callsByDialog.TryGetValue(SipDialog.KeyOf(request.CallId ?? string.Empty, localTag, remoteTag), out var call)
+            ? call
+            : null;
+    }
+
+    internal SipResponse CreateResponse(IncomingCall call, int status, ReadOnlyMemory<byte> body, string? reason = null)
+    {
+        var response = SipResponseFactory.Create(call.Invite, status, reason ?? SipResponseFactory.ReasonPhrase(status), call.Dialog.LocalTag);
+        if (status is > 100 and < 300)
+        {
+            // §12.1.1: the UAS copies Record-Route into responses that establish the dialog and gives its Contact.
+            foreach (var recordRoute in call.Invite.Headers.GetAll(SipHeaderNames.RecordRoute))
+            {
+                response.Headers.Add(SipHeaderNames.RecordRoute, recordRoute);
+            }
+
+            response.Headers.Add(SipHeaderNames.Contact, $"<sip:voiceagent@{FormatHost(Options.PublicAddress)}:{Options.Port};transport={_transport.Protocol.ToLowerInvariant()}>");
+        }
+
+        if (status is >= 200 and < 300)
+        {
+            response.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
+            response.Headers.Add(SipHeaderNames.Supported, string.Empty);
+        }
+
+        if (!body.IsEmpty)
+        {
+            response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+            response.Body = body;
+        }
+
+        return response;
+    }
+
+    internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendAsync(response, DestinationOf(call.Invite, call.RemoteEndPoint));
+
+    internal async Task SendByeAsync(IncomingCall call, CancellationToken cancellationToken)
+    {
+        var bye = call.Dialog.CreateRequest(SipMethods.Bye, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol, out var branch);
+        var destination = await call.Dialog.ResolveNextHopAsync(call.RemoteEndPoint, cancellationToken).ConfigureAwait(false) ?? call.RemoteEndPoint;
+        using var transaction = new NonInviteClientTransaction(branch, bye, m => SendAsync(m, destination), Options.Timers, Time);
+        _clientTransactions[branch] = transaction;
+        try
+        {
+            await transaction.StartAsync().ConfigureAwait(false);
+            var response = await transaction.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (response is null || !response.IsSuccess)
+            {
+                TelephonyLog.ByeUnanswered(_logger, call.CallId, response is null ? "timeout" : response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+        finally
+        {
+            _clientTransactions.TryRemove(branch, out _);
+        }
+    }
+
+    internal void OnAckTimeout(IncomingCall call) => TelephonyLog.AckTimeout(_logger, call.CallId);
+
+    internal void Forget(IncomingCall call)
+    {
+        _callsByDialog.TryRemove(call.Dialog.Key, out _);
+        _callsByInvite.TryRemove(call.InviteTransactionKey, out _);
+    }
+
+    private void Forget(IServerTransaction transaction) => _serverTransactions.TryRemove(transaction.Key, out _);
+
+    internal ValueTask SendAsync(SipMessage message, IPEndPoint destination) => _transport.SendAsync(message, destination, CancellationToken.None);
+
+    private static IPEndPoint DestinationOf(SipRequest request, IPEndPoint remote)
+        => request.TopVia is { } top && SipVia.TryParse(top, out var via) ? ViaReceivedStamp.ResponseDestination(via!, remote) ?? remote : remote;
+
+    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
+
+    private static string NewTag() => Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+}
