@@ -3,6 +3,8 @@ using Serilog.Events;
 using VoiceAgent.Host.Api;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
+using VoiceAgent.Host.Speech;
+using VoiceAgent.Host.Telephony;
 
 namespace VoiceAgent.Host;
 

@@ -11,7 +11,7 @@ namespace VoiceAgent.Host.Calls;
 /// across chunks) and feeds the call's playout buffer, one utterance at a time. Marks the
 /// utterance's timeline when its first and last RTP packets leave.
 /// </summary>
-internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallRecord record, int codecSampleRate, ILogger logger)
+internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallRecord record, ILogger logger)
 {
     private Utterance? _current;
 
@@ -42,7 +42,7 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
 
     private async Task<string> PlayAsync(Utterance utterance, CancellationToken callEnded)
     {
-        using var resampler = new SoxrResampler(session.Voice is { } ? 0 : 0, codecSampleRate);
+        SoxrResampler? resampler = null;
         var firstPacket = stream.Playout.MarkStart();
         _ = firstPacket.ContinueWith(
             t => utterance.Timeline.TryMark(TimelineMark.FirstRtpPacket, t.Result),
@@ -51,7 +51,14 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
         {
             await foreach (var chunk in utterance.ReadAudioAsync(callEnded))
             {
-                await WriteResampledAsync(resampler, chunk.Samples, chunk.SampleRate, callEnded);
+                // One resampler per utterance and call: its filter state never crosses calls.
+                resampler ??= new SoxrResampler(chunk.SampleRate, stream.Playout.SampleRate);
+                await WriteAsync(resampler, chunk.Samples, flush: false, callEnded);
+            }
+
+            if (resampler is not null)
+            {
+                await WriteAsync(resampler, ReadOnlyMemory<short>.Empty, flush: true, callEnded);
             }
 
             var last = await stream.Playout.MarkEnd().WaitAsync(callEnded);
@@ -67,15 +74,18 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
             HostLog.UtteranceFailed(logger, ex, utterance.Id);
             return "failed";
         }
+        finally
+        {
+            resampler?.Dispose();
+        }
     }
 
-    private async Task WriteResampledAsync(SoxrResampler resampler, ReadOnlyMemory<short> pcm, int sampleRate, CancellationToken cancellationToken)
+    private async Task WriteAsync(SoxrResampler resampler, ReadOnlyMemory<short> pcm, bool flush, CancellationToken cancellationToken)
     {
-        var capacity = (int)((long)pcm.Length * codecSampleRate / sampleRate) + 256;
-        var buffer = ArrayPool<short>.Shared.Rent(capacity);
+        var buffer = ArrayPool<short>.Shared.Rent(resampler.MaxOutputFor(Math.Max(pcm.Length, resampler.InputRate / 10)));
         try
         {
-            var written = resampler.Process(pcm.Span, buffer);
+            var written = flush ? resampler.Flush(buffer) : resampler.Process(pcm.Span, buffer);
             await stream.Playout.WriteAsync(buffer.AsMemory(0, written), cancellationToken);
         }
         finally

@@ -62,19 +62,32 @@ public sealed class SipRobustnessTests
         return $"OPTIONS sip:bot@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:{port};branch=z9hG4bK{callId}\r\nFrom: <sip:tester@127.0.0.1>;tag=t1\r\nTo: <sip:bot@127.0.0.1>\r\nCall-ID: {callId}\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
     }
 
+    /// <summary>Sends like a UAC over UDP: retransmits every 500 ms (timer E) until a response arrives, 5 s at most.</summary>
     private static async Task<string> SendAsync(UdpClient udp, IPEndPoint target, string message, string? skipUntilCallId = null)
     {
-        await udp.SendAsync(Encoding.UTF8.GetBytes(message), target);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        while (true)
+        var bytes = Encoding.UTF8.GetBytes(message);
+        for (var attempt = 0; attempt < 10; attempt++)
         {
-            var received = await udp.ReceiveAsync(timeout.Token);
-            var text = Encoding.UTF8.GetString(received.Buffer);
-            if (skipUntilCallId is null || text.Contains(skipUntilCallId, StringComparison.Ordinal))
+            await udp.SendAsync(bytes, target);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+            try
             {
-                return text;
+                while (true)
+                {
+                    var received = await udp.ReceiveAsync(timeout.Token);
+                    var text = Encoding.UTF8.GetString(received.Buffer);
+                    if (skipUntilCallId is null || text.Contains(skipUntilCallId, StringComparison.Ordinal))
+                    {
+                        return text;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
             }
         }
+
+        throw new TimeoutException("no response within 5 s");
     }
 
     private static string HeaderValue(string message, string name)

@@ -62,11 +62,25 @@ internal sealed class BaresipPhone : IDisposable
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("baresip did not start.");
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        var terminated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
+
+            // "Call with ... terminated": the call is over, whoever ended it.
+            if (e.Data?.Contains(" terminated (duration", StringComparison.Ordinal) == true)
+            {
+                terminated.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var started = Stopwatch.StartNew();
+        TimeSpan? callEnded = null;
 
         foreach (var (at, key) in keys ?? [])
         {
@@ -76,7 +90,7 @@ internal sealed class BaresipPhone : IDisposable
                 await Task.Delay(wait, cancellationToken);
             }
 
-            if (process.HasExited)
+            if (process.HasExited || terminated.Task.IsCompleted)
             {
                 break;
             }
@@ -89,7 +103,16 @@ internal sealed class BaresipPhone : IDisposable
         timeout.CancelAfter(duration + TimeSpan.FromSeconds(15));
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            // baresip 1.0 stays up after a call until -t; once the call has ended, quit it ('q' on the menu).
+            var exited = process.WaitForExitAsync(timeout.Token);
+            if (await Task.WhenAny(exited, terminated.Task) == terminated.Task)
+            {
+                callEnded = started.Elapsed;
+                await process.StandardInput.WriteAsync('q');
+                await process.StandardInput.FlushAsync(cancellationToken);
+            }
+
+            await exited;
         }
         catch (OperationCanceledException)
         {
@@ -97,7 +120,7 @@ internal sealed class BaresipPhone : IDisposable
             throw new TimeoutException($"baresip did not exit within {duration.TotalSeconds + 15} s. Output:\n{output}");
         }
 
-        var elapsed = started.Elapsed;
+        var elapsed = callEnded ?? started.Elapsed;
         string text;
         lock (output)
         {
@@ -120,5 +143,5 @@ internal sealed class BaresipPhone : IDisposable
     }
 }
 
-/// <summary>What a baresip call left behind: what it heard (null when no call was established), its log, how long it ran.</summary>
+/// <summary>What a baresip call left behind: what it heard (null when no call was established), its log, and when the call ended (or baresip quit).</summary>
 internal sealed record BaresipCallResult(WavFile? Heard, string Output, TimeSpan Elapsed);

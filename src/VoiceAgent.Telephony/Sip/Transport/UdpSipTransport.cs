@@ -49,7 +49,8 @@ public sealed class UdpSipTransport : ISipTransport
     /// <summary>Binds the socket. A port in use throws <see cref="SipTransportException"/> naming the address and port.</summary>
     public static UdpSipTransport Bind(IPEndPoint endPoint, ILogger<UdpSipTransport> logger, int maxMessageSize = SipMessageParser.DefaultMaxMessageSize)
     {
-        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // A larger kernel buffer rides out bursts (a flood of garbage, many calls starting at once).
+        var socket = new Socket(endPoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
         try
         {
             socket.Bind(endPoint);

@@ -1,0 +1,117 @@
+using System.Security.Cryptography;
+using VoiceAgent.Host.Configuration;
+using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Telephony.Codecs;
+using VoiceAgent.Telephony.Media;
+using VoiceAgent.Telephony.Rtp;
+using VoiceAgent.Telephony.Sdp;
+using VoiceAgent.Telephony.Sip.UserAgent;
+using VoiceAgent.Tts;
+
+namespace VoiceAgent.Host.Calls;
+
+/// <summary>
+/// Binds an incoming SIP call to media and speech: negotiates the codec, opens the RTP stream,
+/// starts the greeting's synthesis before the 200 OK leaves (so audio is ready for the first
+/// packet), answers, and runs the embedded default's script until the call ends.
+/// </summary>
+internal sealed class InboundCallHandler(
+    VoiceAgentSettings settings,
+    SdpNegotiator negotiator,
+    RtpPortAllocator ports,
+    MediaClock clock,
+    SpeechPipeline pipeline,
+    CallRegistry registry,
+    TimeProvider time,
+    ILogger<InboundCallHandler> logger) : IIncomingCallHandler
+{
+    public async Task OnIncomingCallAsync(IncomingCall call, CancellationToken cancellationToken)
+    {
+        var id = "c" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        var record = new CallRecord(id, call.CallId, call.From, call.To, "inbound", time.GetUtcNow());
+        registry.Add(record);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = id, ["SipCallId"] = call.CallId });
+        HostLog.IncomingCall(logger, call.From, call.To);
+        try
+        {
+            await RunCallAsync(call, record, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            HostLog.CallFailed(logger, ex);
+            await call.HangupAsync(CancellationToken.None);
+        }
+        finally
+        {
+            var reason = call.Completion.IsCompletedSuccessfully ? call.Completion.Result : CallEndReason.Shutdown;
+            record.MarkEnded(EndReasonName(reason), time.GetUtcNow());
+            HostLog.CallEnded(logger, EndReasonName(reason));
+        }
+    }
+
+    private async Task RunCallAsync(IncomingCall call, CallRecord record, CancellationToken cancellationToken)
+    {
+        if (!SessionDescription.TryParse(call.RemoteSdp, out var offer, out var sdpError))
+        {
+            await RejectAsync(call, 488, $"Not Acceptable Here ({sdpError})", cancellationToken);
+            return;
+        }
+
+        var negotiation = negotiator.Negotiate(offer!);
+        if (negotiation.Media is not { } media)
+        {
+            await RejectAsync(call, 488, "Not Acceptable Here", cancellationToken, negotiation.FailureReason);
+            return;
+        }
+
+        System.Net.Sockets.Socket socket;
+        try
+        {
+            socket = ports.Allocate();
+        }
+        catch (InvalidOperationException ex)
+        {
+            await RejectAsync(call, 503, "Service Unavailable", cancellationToken, ex.Message);
+            return;
+        }
+
+        var encoder = AudioCodecs.EncoderFor(media.Codec)!;
+        await using var stream = new RtpStream(socket, encoder, media.RemoteRtp, media.TelephoneEventPayloadType, ports.Release);
+        var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
+        await using var session = pipeline.CreateSession(record.Id, new VoiceProfile(settings.Tts.Engine, settings.Tts.Voice, settings.Tts.Speed));
+        var speaker = new CallSpeaker(session, stream, record, logger);
+
+        // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the 200 OK.
+        var greeting = speaker.SayAsync(settings.Inbound.Greeting, call.Ended);
+        stream.Start();
+        var acknowledged = call.AnswerAsync(answer, cancellationToken);
+        clock.Register(stream);
+        record.MarkAnswered(media.Codec, time.GetUtcNow());
+        HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
+        try
+        {
+            await new DemoCallScript(settings.Inbound, speaker, logger).RunAsync(call, stream, greeting, cancellationToken);
+            await acknowledged;
+        }
+        finally
+        {
+            clock.Unregister(stream);
+        }
+    }
+
+    private async Task RejectAsync(IncomingCall call, int status, string reason, CancellationToken cancellationToken, string? detail = null)
+    {
+        HostLog.CallRejected(logger, status, detail ?? reason);
+        await call.RejectAsync(status, reason, cancellationToken);
+    }
+
+    private static string EndReasonName(CallEndReason reason) => reason switch
+    {
+        CallEndReason.RemoteHangup => "remote-hangup",
+        CallEndReason.LocalHangup => "local-hangup",
+        CallEndReason.Cancelled => "cancelled",
+        CallEndReason.Rejected => "rejected",
+        CallEndReason.AckTimeout => "ack-timeout",
+        _ => "shutdown",
+    };
+}

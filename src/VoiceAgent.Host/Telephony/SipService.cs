@@ -1,0 +1,57 @@
+using System.Net;
+using VoiceAgent.Host.Configuration;
+using VoiceAgent.Telephony.Sip.Transport;
+using VoiceAgent.Telephony.Sip.UserAgent;
+
+namespace VoiceAgent.Host.Telephony;
+
+/// <summary>Binds the SIP port at start-up (a busy port stops start-up, naming it) and runs the user agent until shutdown.</summary>
+internal sealed class SipService(
+    VoiceAgentSettings settings,
+    IIncomingCallHandler handler,
+    ReadinessState readiness,
+    TimeProvider time,
+    ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private UdpSipTransport? _transport;
+    private Task? _loop;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var endPoint = new IPEndPoint(settings.Sip.ListenAddress, settings.Sip.Port);
+        try
+        {
+            _transport = UdpSipTransport.Bind(endPoint, loggers.CreateLogger<UdpSipTransport>());
+        }
+        catch (SipTransportException ex)
+        {
+            throw new StartupException(ex.Message, ex);
+        }
+
+        var agent = new SipUserAgent(_transport, new SipUserAgentOptions(settings.Sip.PublicAddress, _transport.LocalEndPoint.Port), handler, time, loggers.CreateLogger<SipUserAgent>());
+        _loop = agent.RunAsync(_stopping.Token);
+        readiness.MarkSipReady();
+        HostLog.SipListening(loggers.CreateLogger<SipService>(), _transport.LocalEndPoint.ToString(), settings.Sip.PublicAddress);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.WaitAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_transport is not null)
+        {
+            await _transport.DisposeAsync();
+        }
+
+        _stopping.Dispose();
+    }
+}
