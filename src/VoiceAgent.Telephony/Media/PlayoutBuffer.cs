@@ -90,6 +90,19 @@ public sealed class PlayoutBuffer
         return mark.Completion.Task;
     }
 
+    /// <summary>True when a whole frame of speech (or the end of an utterance) is ready to send.</summary>
+    internal bool HasSpeechReady(int frameLength)
+    {
+        if (_clearRequested)
+        {
+            return false;
+        }
+
+        var read = Volatile.Read(ref _read);
+        var available = Volatile.Read(ref _written) - read;
+        return available >= frameLength || (available > 0 && Volatile.Read(ref _endOfAudio) >= read + available);
+    }
+
     /// <summary>
     /// Called by the media clock once per frame: fills <paramref name="frame"/> with the next
     /// samples. Returns false when there is no speech to send (the clock sends silence).

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -34,6 +35,9 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private ushort _sequence;
     private uint _timestamp;
     private bool _inTalkspurt;
+    private long _nextSend;
+    private long _lastSend;
+    private readonly long _frameTicks = Stopwatch.Frequency / 50;
     private long _packetsSent;
     private long _bytesSent;
     private long _packetsReceived;
@@ -85,9 +89,52 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     /// <summary>Starts receiving the caller's packets.</summary>
     public void Start() => _receiveLoop ??= Task.Run(ReceiveLoopAsync);
 
-    /// <summary>Sends this tick's packet. Runs on the media clock thread.</summary>
-    public void OnTick()
+    /// <summary>
+    /// Runs on the media clock thread every 5 ms. Sends the packet due on this stream's 20 ms
+    /// cadence, or, when speech becomes ready during silence, starts the talkspurt at once: its
+    /// timestamp advances by the time actually elapsed and the marker bit tells the receiver to
+    /// re-sync its playout (RFC 3550 §5.1, RFC 3551 §4.1), so no audio waits for the next 20 ms slot.
+    /// </summary>
+    public void OnTick(long now)
     {
+        if (_nextSend == 0)
+        {
+            // Registered at answer time: the first packet is speech if it is ready within one frame,
+            // so the caller does not hear a frame of silence before the greeting.
+            _nextSend = now + _frameTicks;
+            if (Playout.HasSpeechReady(_frame.Length))
+            {
+                SendPacket(now);
+            }
+
+            return;
+        }
+
+        if (now >= _nextSend)
+        {
+            SendPacket(now);
+            _nextSend += _frameTicks;
+            if (_nextSend <= now)
+            {
+                _nextSend = now + _frameTicks; // first packet, or the machine stalled: re-base the cadence
+            }
+        }
+        else if (!_inTalkspurt && Playout.HasSpeechReady(_frame.Length))
+        {
+            if (_lastSend != 0)
+            {
+                var elapsedSamples = (now - _lastSend) * _encoder.ClockRate / Stopwatch.Frequency;
+                _timestamp = _timestamp - (uint)_timestampStep + (uint)elapsedSamples;
+            }
+
+            SendPacket(now);
+            _nextSend = now + _frameTicks;
+        }
+    }
+
+    private void SendPacket(long now)
+    {
+        _lastSend = now;
         var speech = Playout.TryReadFrame(_frame);
         var payload = _packet.AsSpan(RtpHeader.Size, _frame.Length);
         if (speech)
