@@ -1,19 +1,20 @@
 namespace VoiceAgent.Telephony.Codecs;
 
 /// <summary>ITU-T G.711 A-law (PCMA, RTP payload type 8, RFC 3551 §4.5.14), with the standard even-bit inversion (0x55).</summary>
-public sealed class G711ALawCodec : IAudioEncoder, IAudioDecoder
+public sealed class G711ALawCodec : G711Codec
 {
     private static readonly short[] DecodeTable = BuildDecodeTable();
 
+    private G711ALawCodec()
+        : base(DecodeTable)
+    {
+    }
+
     public static G711ALawCodec Instance { get; } = new();
 
-    public string Name => "PCMA";
+    public override string Name => "PCMA";
 
-    public int PayloadType => 8;
-
-    public int ClockRate => 8000;
-
-    public int SampleRate => 8000;
+    public override int PayloadType => 8;
 
     public static byte EncodeSample(short sample)
     {
@@ -57,25 +58,7 @@ public sealed class G711ALawCodec : IAudioEncoder, IAudioDecoder
 
     public static short DecodeSample(byte code) => DecodeTable[code];
 
-    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
-    {
-        for (var i = 0; i < pcm.Length; i++)
-        {
-            payload[i] = EncodeSample(pcm[i]);
-        }
-
-        return pcm.Length;
-    }
-
-    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
-    {
-        for (var i = 0; i < payload.Length; i++)
-        {
-            pcm[i] = DecodeTable[payload[i]];
-        }
-
-        return payload.Length;
-    }
+    protected override byte EncodeOne(short sample) => EncodeSample(sample);
 
     private static short[] BuildDecodeTable()
     {

@@ -4,21 +4,22 @@ namespace VoiceAgent.Telephony.Codecs;
 /// ITU-T G.711 μ-law (PCMU, RTP payload type 0, RFC 3551 §4.5.14). Encoding through a 16K table of
 /// the 14-bit magnitude, decoding through a 256-entry table; both built once.
 /// </summary>
-public sealed class G711MuLawCodec : IAudioEncoder, IAudioDecoder
+public sealed class G711MuLawCodec : G711Codec
 {
     private const int Bias = 0x84;
     private const int Clip = 32635;
     private static readonly short[] DecodeTable = BuildDecodeTable();
 
+    private G711MuLawCodec()
+        : base(DecodeTable)
+    {
+    }
+
     public static G711MuLawCodec Instance { get; } = new();
 
-    public string Name => "PCMU";
+    public override string Name => "PCMU";
 
-    public int PayloadType => 0;
-
-    public int ClockRate => 8000;
-
-    public int SampleRate => 8000;
+    public override int PayloadType => 0;
 
     public static byte EncodeSample(short sample)
     {
@@ -47,25 +48,7 @@ public sealed class G711MuLawCodec : IAudioEncoder, IAudioDecoder
 
     public static short DecodeSample(byte code) => DecodeTable[code];
 
-    public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)
-    {
-        for (var i = 0; i < pcm.Length; i++)
-        {
-            payload[i] = EncodeSample(pcm[i]);
-        }
-
-        return pcm.Length;
-    }
-
-    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
-    {
-        for (var i = 0; i < payload.Length; i++)
-        {
-            pcm[i] = DecodeTable[payload[i]];
-        }
-
-        return payload.Length;
-    }
+    protected override byte EncodeOne(short sample) => EncodeSample(sample);
 
     private static short[] BuildDecodeTable()
     {

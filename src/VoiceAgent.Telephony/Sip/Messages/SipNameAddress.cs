@@ -14,18 +14,7 @@ public sealed record SipNameAddress(
     /// <summary>The <c>tag</c> parameter (RFC 3261 §19.3), or null.</summary>
     public string? Tag => GetParameter("tag");
 
-    public string? GetParameter(string name)
-    {
-        foreach (var p in Parameters)
-        {
-            if (string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return p.Value ?? string.Empty;
-            }
-        }
-
-        return null;
-    }
+    public string? GetParameter(string name) => SipParameters.Find(Parameters, name);
 
     /// <summary>A copy with the parameter set (added or replaced).</summary>
     public SipNameAddress WithParameter(string name, string? value)

@@ -18,18 +18,7 @@ public sealed record SipUri(
     public bool IsSip => Scheme is "sip" or "sips";
 
     /// <summary>Value of a URI parameter (case-insensitive name), "" for a flag parameter, null when absent.</summary>
-    public string? GetParameter(string name)
-    {
-        foreach (var p in Parameters)
-        {
-            if (string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return p.Value ?? string.Empty;
-            }
-        }
-
-        return null;
-    }
+    public string? GetParameter(string name) => SipParameters.Find(Parameters, name);
 
     public override string ToString() => Parsing.SipUriParser.Format(this);
 }

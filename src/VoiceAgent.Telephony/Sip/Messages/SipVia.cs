@@ -21,18 +21,7 @@ public sealed record SipVia(
 
     public bool HasMagicCookieBranch => Branch is { Length: > 7 } b && b.StartsWith(MagicCookie, StringComparison.Ordinal);
 
-    public string? GetParameter(string name)
-    {
-        foreach (var p in Parameters)
-        {
-            if (string.Equals(p.Key, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return p.Value ?? string.Empty;
-            }
-        }
-
-        return null;
-    }
+    public string? GetParameter(string name) => SipParameters.Find(Parameters, name);
 
     public SipVia WithParameter(string name, string? value)
     {
