@@ -21,13 +21,17 @@ internal sealed class TtsWarmupService(
         try
         {
             await engine.InitializeAsync(cancellationToken);
+            await WarmUpSpeechPathAsync(cancellationToken);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new StartupException($"Tts:Voice '{settings.Tts.Voice}' cannot be used with the {engine.Name} engine: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
         {
             throw new StartupException($"the TTS engine '{engine.Name}' could not start: {ex.Message}", ex);
         }
 
-        await WarmUpSpeechPathAsync(cancellationToken);
         readiness.MarkTtsReady();
         HostLog.TtsReady(logger, engine.Name, engine.SampleRate, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
     }

@@ -1,8 +1,8 @@
 namespace VoiceAgent.Telephony.Codecs;
 
 /// <summary>
-/// ITU-T G.711 μ-law (PCMU, RTP payload type 0, RFC 3551 §4.5.14). Encoding through a 16K table of
-/// the 14-bit magnitude, decoding through a 256-entry table; both built once.
+/// ITU-T G.711 μ-law (PCMU, RTP payload type 0, RFC 3551 §4.5.14): the biased segment/mantissa
+/// encoder of the standard, decoding through a 256-entry table.
 /// </summary>
 public sealed class G711MuLawCodec : G711Codec
 {

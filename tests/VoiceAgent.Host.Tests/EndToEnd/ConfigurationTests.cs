@@ -34,6 +34,18 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task An_unknown_voice_stops_start_up_naming_the_key()
+    {
+        var app = VoiceAgentApp.Build(["--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0", "--Tts:Voice=xx-nonexistent"]);
+
+        var error = await Assert.ThrowsAsync<StartupException>(() => app.StartAsync());
+
+        Assert.Contains("Tts:Voice", error.Message, StringComparison.Ordinal);
+        Assert.Contains("xx-nonexistent", error.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Environment_and_command_line_override_the_json_defaults()
     {
         Environment.SetEnvironmentVariable("VOICEAGENT_Tts__Voice", "en-gb");
