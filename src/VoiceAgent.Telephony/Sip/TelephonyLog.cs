@@ -11,8 +11,8 @@ internal static partial class TelephonyLog
     [LoggerMessage(1001, LogLevel.Warning, "SIP send to {Remote} failed: {Error}")]
     public static partial void SendFailed(ILogger logger, string remote, string error);
 
-    [LoggerMessage(1002, LogLevel.Information, "{Method} from {Remote} answered {Status} {Reason}")]
-    public static partial void Answered(ILogger logger, string method, string remote, int status, string reason);
+    [LoggerMessage(1002, LogLevel.Information, "{Method} for call {SipCallId} from {Remote} answered {Status} {Reason}")]
+    public static partial void Answered(ILogger logger, string method, string? sipCallId, string remote, int status, string reason);
 
     [LoggerMessage(1003, LogLevel.Warning, "Call {CallId}: no ACK for the 2xx after 64*T1; ending the call")]
     public static partial void AckTimeout(ILogger logger, string callId);

@@ -136,7 +136,7 @@ public sealed class SipUserAgent
         var transaction = new NonInviteServerTransaction(key, request, m => SendAsync(m, DestinationOf(request, remote)), Options.Timers, Time, Forget);
         _serverTransactions[key] = transaction;
         var answer = await AnswerNonInviteAsync(request).ConfigureAwait(false);
-        TelephonyLog.Answered(_logger, request.Method, remote.ToString(), answer.StatusCode, answer.ReasonPhrase);
+        TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.ToString(), answer.StatusCode, answer.ReasonPhrase);
         await transaction.SendResponseAsync(answer).ConfigureAwait(false);
     }
 
