@@ -75,8 +75,9 @@ internal sealed class InboundCallHandler(
             return;
         }
 
-        var encoder = AudioCodecs.EncoderFor(media.Codec)!;
-        await using var stream = new RtpStream(socket, encoder, media.RemoteRtp, media.TelephoneEventPayloadType, ports.Release);
+        var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
+        var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate);
+        await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
         await using var session = pipeline.CreateSession(record.Id, new VoiceProfile(settings.Tts.Engine, settings.Tts.Voice, settings.Tts.Speed));
         var speaker = new CallSpeaker(session, stream, record, logger);

@@ -57,6 +57,22 @@ internal sealed class ConfigurationReader(IConfiguration configuration)
         return parsed;
     }
 
+    public bool ReadBool(string key, bool defaultValue)
+    {
+        var value = configuration[key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (!bool.TryParse(value, out var parsed))
+        {
+            throw new ConfigurationException($"{key} must be true or false; got '{value}'.");
+        }
+
+        return parsed;
+    }
+
     public IPAddress ReadIpAddress(string key, string defaultValue)
     {
         var value = ReadString(key, defaultValue);

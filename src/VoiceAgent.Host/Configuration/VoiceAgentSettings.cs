@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace VoiceAgent.Host.Configuration;
 
 /// <summary>All settings, read and validated once at start-up.</summary>
-internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, TtsSettings Tts, InboundSettings Inbound)
+internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound)
 {
     public const string DefaultGreeting =
         "Hello, you have reached the Voice Agent demo line. Press any key on your phone and I will tell you which key you pressed. Press the hash key to hang up.";
@@ -36,6 +36,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, TtsS
             throw new ConfigurationException($"Rtp:PortMax ({portMax}) must be greater than Rtp:PortMin ({portMin}).");
         }
 
+        var media = MediaSettings.Load(reader);
         var engine = reader.ReadString("Tts:Engine", "espeak").ToLowerInvariant();
         if (engine != "espeak")
         {
@@ -51,6 +52,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, TtsS
         return new VoiceAgentSettings(
             new SipSettings(listen, port, publicAddress),
             new RtpSettings(portMin, portMax),
+            media,
             new TtsSettings(engine, voice, speed),
             new InboundSettings(greeting, goodbye));
     }

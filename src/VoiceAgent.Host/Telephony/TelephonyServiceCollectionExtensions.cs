@@ -1,6 +1,5 @@
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
-using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Telephony.Media;
 using VoiceAgent.Telephony.Rtp;
 using VoiceAgent.Telephony.Sdp;
@@ -19,7 +18,7 @@ internal static class TelephonyServiceCollectionExtensions
             var settings = sp.GetRequiredService<VoiceAgentSettings>();
             return new RtpPortAllocator(settings.Sip.ListenAddress, settings.Rtp.PortMin, settings.Rtp.PortMax);
         });
-        services.AddSingleton(new SdpNegotiator(AudioCodecs.Supported));
+        services.AddSingleton(sp => new SdpNegotiator(sp.GetRequiredService<VoiceAgentSettings>().Media.Codecs));
         services.AddSingleton<IIncomingCallHandler, InboundCallHandler>();
         services.AddHostedService<SipService>();
         return services;

@@ -18,6 +18,8 @@ public abstract class G711Codec : IAudioEncoder, IAudioDecoder
 
     public int SampleRate => 8000;
 
+    public int MaxPayloadBytes => 160;
+
     protected abstract byte EncodeOne(short sample);
 
     public int Encode(ReadOnlySpan<short> pcm, Span<byte> payload)

@@ -22,7 +22,7 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private readonly Action<int>? _onClosed;
     private readonly byte[] _packet;
     private readonly short[] _frame;
-    private readonly byte _silence;
+    private readonly byte _payloadType;
     private readonly uint _ssrc;
     private readonly int _timestampStep;
     private readonly DtmfEventDecoder _dtmf;
@@ -44,24 +44,25 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private long _malformedReceived;
     private long _digitsDropped;
 
-    public RtpStream(Socket socket, IAudioEncoder encoder, IPEndPoint remote, int? telephoneEventPayloadType, Action<int>? onClosed = null)
+    public RtpStream(Socket socket, RtpStreamFormat format, IPEndPoint remote, Action<int>? onClosed = null)
     {
+        var encoder = format.Encoder;
         _socket = socket;
         _encoder = encoder;
-        _telephoneEventPayloadType = telephoneEventPayloadType;
+        _payloadType = (byte)format.PayloadType;
+        _telephoneEventPayloadType = format.TelephoneEventPayloadType;
         _onClosed = onClosed;
         _remoteEndPoint = remote;
         _remote = remote.Serialize();
         var samplesPerFrame = encoder.SampleRate / 50;
         _frame = new short[samplesPerFrame];
-        _packet = new byte[RtpHeader.Size + samplesPerFrame * 2];
-        _silence = AudioCodecs.SilenceByte(encoder);
+        _packet = new byte[RtpHeader.Size + encoder.MaxPayloadBytes];
         _timestampStep = encoder.ClockRate / 50;
         // RFC 3550 §5.1: SSRC, initial sequence number and timestamp are random.
         _ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         _sequence = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
         _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
-        _dtmf = new DtmfEventDecoder(8000);
+        _dtmf = new DtmfEventDecoder(format.TelephoneEventClockRate);
         Playout = new PlayoutBuffer(encoder.SampleRate);
         // Digits are few; a full queue means nobody reads them, so the oldest go (counted).
         _digits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
@@ -135,26 +136,24 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private void SendPacket(long now)
     {
         _lastSend = now;
+        // Silence is encoded like speech (zeros): stateful codecs (Opus, G.722) must see a continuous signal.
         var speech = Playout.TryReadFrame(_frame);
-        var payload = _packet.AsSpan(RtpHeader.Size, _frame.Length);
-        if (speech)
+        if (!speech)
         {
-            _encoder.Encode(_frame, payload);
+            Array.Clear(_frame);
         }
-        else
-        {
-            payload.Fill(_silence);
-        }
+
+        var length = _encoder.Encode(_frame, _packet.AsSpan(RtpHeader.Size));
 
         // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
         var marker = speech && !_inTalkspurt;
         _inTalkspurt = speech;
-        new RtpHeader(marker, (byte)_encoder.PayloadType, _sequence, _timestamp, _ssrc).Write(_packet);
+        new RtpHeader(marker, _payloadType, _sequence, _timestamp, _ssrc).Write(_packet);
         _sequence++;
         _timestamp += (uint)_timestampStep;
         try
         {
-            var sent = _socket.SendTo(_packet.AsSpan(0, RtpHeader.Size + payload.Length), SocketFlags.None, Volatile.Read(ref _remote));
+            var sent = _socket.SendTo(_packet.AsSpan(0, RtpHeader.Size + length), SocketFlags.None, Volatile.Read(ref _remote));
             Interlocked.Increment(ref _packetsSent);
             Interlocked.Add(ref _bytesSent, sent);
         }
@@ -231,6 +230,7 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         }
 
         _digits.Writer.TryComplete();
+        (_encoder as IDisposable)?.Dispose();
         _onClosed?.Invoke(LocalPort);
         _stopping.Dispose();
     }

@@ -27,10 +27,17 @@ public static class SdpAnswerBuilder
 
             var formats = media.TelephoneEventPayloadType is { } te ? $"{media.PayloadType} {te}" : $"{media.PayloadType}";
             sb.Append(CultureInfo.InvariantCulture, $"m=audio {rtpPort} RTP/AVP {formats}\r\n");
-            sb.Append(CultureInfo.InvariantCulture, $"a=rtpmap:{media.PayloadType} {media.Codec}/8000\r\n");
+            var channels = media.Channels > 1 ? $"/{media.Channels}" : string.Empty;
+            sb.Append(CultureInfo.InvariantCulture, $"a=rtpmap:{media.PayloadType} {media.Codec}/{media.ClockRate}{channels}\r\n");
+            if (string.Equals(media.Codec, "opus", StringComparison.OrdinalIgnoreCase))
+            {
+                // RFC 7587 §6.1: we send and want mono voice.
+                sb.Append(CultureInfo.InvariantCulture, $"a=fmtp:{media.PayloadType} stereo=0;sprop-stereo=0;useinbandfec=1\r\n");
+            }
+
             if (media.TelephoneEventPayloadType is { } eventType)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"a=rtpmap:{eventType} telephone-event/8000\r\n");
+                sb.Append(CultureInfo.InvariantCulture, $"a=rtpmap:{eventType} telephone-event/{media.TelephoneEventClockRate}\r\n");
                 sb.Append(CultureInfo.InvariantCulture, $"a=fmtp:{eventType} 0-16\r\n");
             }
 

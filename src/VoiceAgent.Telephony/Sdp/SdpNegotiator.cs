@@ -1,21 +1,15 @@
 using System.Net;
+using VoiceAgent.Telephony.Codecs;
 
 namespace VoiceAgent.Telephony.Sdp;
 
 /// <summary>
-/// Answers an audio offer (RFC 3264 §6): the first codec in the OFFERER's order that we support,
-/// telephone-event when offered (RFC 4733 §7.1.1), the offerer's payload type numbers kept.
+/// Answers an audio offer (RFC 3264 §6): the first codec in the OFFERER's order that we support
+/// (name and clock rate from rtpmap, or RFC 3551 static payload types), the offerer's payload type
+/// numbers kept, telephone-event when offered (RFC 4733 §7.1.1), preferably at the codec's clock rate.
 /// </summary>
-public sealed class SdpNegotiator(IReadOnlyList<string> supportedCodecs)
+public sealed class SdpNegotiator(IReadOnlyList<AudioCodecDescriptor> supportedCodecs)
 {
-    /// <summary>Static payload types of RFC 3551 §6 that may appear without an rtpmap.</summary>
-    private static readonly Dictionary<int, (string Name, int Rate)> StaticPayloadTypes = new()
-    {
-        [0] = ("PCMU", 8000),
-        [8] = ("PCMA", 8000),
-        [9] = ("G722", 8000),
-    };
-
     public SdpNegotiationResult Negotiate(SessionDescription offer)
     {
         for (var index = 0; index < offer.Media.Count; index++)
@@ -32,9 +26,9 @@ public sealed class SdpNegotiator(IReadOnlyList<string> supportedCodecs)
                 return new(null, "the offer has no usable c= address");
             }
 
-            string? codec = null;
+            AudioCodecDescriptor? codec = null;
             var payloadType = -1;
-            int? telephoneEvent = null;
+            var events = new List<(int PayloadType, int Rate)>();
             foreach (var format in media.Formats)
             {
                 if (!int.TryParse(format, out var pt) || pt is < 0 or > 127)
@@ -43,17 +37,19 @@ public sealed class SdpNegotiator(IReadOnlyList<string> supportedCodecs)
                 }
 
                 var map = media.RtpMaps.FirstOrDefault(m => m.PayloadType == pt);
-                var (name, rate) = map is not null ? (map.EncodingName, map.ClockRate) : StaticPayloadTypes.GetValueOrDefault(pt);
+                var (name, rate) = map is not null
+                    ? (map.EncodingName, map.ClockRate)
+                    : AudioCodecs.All.FirstOrDefault(c => c.StaticPayloadType == pt) is { } known ? (known.Name, known.ClockRate) : (null, 0);
                 if (name is null)
                 {
                     continue;
                 }
 
-                if (string.Equals(name, "telephone-event", StringComparison.OrdinalIgnoreCase) && rate == 8000)
+                if (string.Equals(name, "telephone-event", StringComparison.OrdinalIgnoreCase))
                 {
-                    telephoneEvent ??= pt;
+                    events.Add((pt, rate));
                 }
-                else if (codec is null && rate == 8000 && supportedCodecs.FirstOrDefault(c => string.Equals(c, name, StringComparison.OrdinalIgnoreCase)) is { } ours)
+                else if (codec is null && supportedCodecs.FirstOrDefault(c => c.Matches(name, rate)) is { } ours)
                 {
                     codec = ours;
                     payloadType = pt;
@@ -62,9 +58,11 @@ public sealed class SdpNegotiator(IReadOnlyList<string> supportedCodecs)
 
             if (codec is null)
             {
-                return new(null, $"no common codec: offered [{string.Join(' ', media.Formats)}], supported [{string.Join(' ', supportedCodecs)}]");
+                return new(null, $"no common codec: offered [{string.Join(' ', media.Formats)}], supported [{string.Join(' ', supportedCodecs.Select(c => c.Name))}]");
             }
 
+            (int PayloadType, int Rate)? dtmf = events.Count == 0 ? null
+                : events.FirstOrDefault(e => e.Rate == codec.ClockRate) is { PayloadType: > 0 } same ? same : events[0];
             // RFC 3264 §6.1: answer sendonly with recvonly, recvonly with sendonly, inactive with inactive.
             var direction = media.Direction switch
             {
@@ -73,7 +71,9 @@ public sealed class SdpNegotiator(IReadOnlyList<string> supportedCodecs)
                 "inactive" => "inactive",
                 _ => "sendrecv",
             };
-            return new(new NegotiatedMedia(codec, payloadType, telephoneEvent, new IPEndPoint(address, media.Port), index, direction), null);
+            return new(new NegotiatedMedia(
+                codec.Name, payloadType, codec.ClockRate, codec.Channels, media.Fmtp.GetValueOrDefault(payloadType.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                dtmf?.PayloadType, dtmf?.Rate ?? 8000, new IPEndPoint(address, media.Port), index, direction), null);
         }
 
         return new(null, "the offer has no RTP/AVP audio stream");

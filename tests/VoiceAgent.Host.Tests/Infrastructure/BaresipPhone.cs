@@ -12,7 +12,9 @@ internal sealed class BaresipPhone : IDisposable
     private readonly string _directory;
     private readonly int _sipPort;
 
-    public BaresipPhone(string codecModule = "g711.so")
+    /// <param name="codecModule">baresip codec module: g711.so, g722.so, opus.so.</param>
+    /// <param name="audioCodecs">Restricts the account's offer, e.g. "PCMA/8000/1" (baresip's audio_codecs account parameter).</param>
+    public BaresipPhone(string codecModule = "g711.so", string? audioCodecs = null)
     {
         RequiredTool.Find("baresip", "baresip");
         _directory = Directory.CreateTempSubdirectory("voiceagent-baresip-").FullName;
@@ -21,7 +23,10 @@ internal sealed class BaresipPhone : IDisposable
         _sipPort = FreePorts.Udp(alsoFree: 1);
         var rtp = FreePorts.UdpRange(20);
         var source = Path.Combine(_directory, "mic.wav");
-        WavFile.Silence(8000, TimeSpan.FromSeconds(60)).Write(source);
+        // baresip's aufile source must match the codec's sample rate or the audio pipeline does not start.
+        var micRate = codecModule switch { "opus.so" => 48000, "g722.so" => 16000, _ => 8000 };
+        // baresip registers Opus as opus/48000/2 and opens its source in stereo (RFC 7587 §7).
+        WavFile.Silence(micRate, TimeSpan.FromSeconds(60)).Write(source, channels: codecModule == "opus.so" ? 2 : 1);
         File.WriteAllText(Path.Combine(_directory, "config"), $"""
             poll_method     epoll
             sip_listen      127.0.0.1:{_sipPort}
@@ -37,7 +42,8 @@ internal sealed class BaresipPhone : IDisposable
             snd_path        {RecordingDirectory}
             rtp_ports       {rtp.Min}-{rtp.Max}
             """);
-        File.WriteAllText(Path.Combine(_directory, "accounts"), $"<sip:caller@127.0.0.1:{_sipPort}>;regint=0\n");
+        var restriction = audioCodecs is null ? string.Empty : $";audio_codecs={audioCodecs}";
+        File.WriteAllText(Path.Combine(_directory, "accounts"), $"<sip:caller@127.0.0.1:{_sipPort}>;regint=0{restriction}\n");
     }
 
     public string RecordingDirectory => Path.Combine(_directory, "rec");

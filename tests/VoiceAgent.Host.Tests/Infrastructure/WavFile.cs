@@ -52,25 +52,26 @@ internal sealed record WavFile(int SampleRate, short[] Samples)
         throw new InvalidDataException($"{path} has no data chunk.");
     }
 
-    public void Write(string path)
+    /// <summary>Writes 16-bit PCM; with <paramref name="channels"/> above 1 every sample is repeated on each channel.</summary>
+    public void Write(string path, int channels = 1)
     {
-        var data = Samples.Length * 2;
+        var data = Samples.Length * 2 * channels;
         var bytes = new byte[44 + data];
         "RIFF"u8.CopyTo(bytes);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), (uint)(36 + data));
         "WAVEfmt "u8.CopyTo(bytes.AsSpan(8));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(16), 16);
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(20), 1);
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(22), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(22), (ushort)channels);
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(24), (uint)SampleRate);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(28), (uint)(SampleRate * 2));
-        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(32), 2);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(28), (uint)(SampleRate * 2 * channels));
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(32), (ushort)(2 * channels));
         BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(34), 16);
         "data"u8.CopyTo(bytes.AsSpan(36));
         BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), (uint)data);
-        for (var i = 0; i < Samples.Length; i++)
+        for (var i = 0; i < Samples.Length * channels; i++)
         {
-            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + i * 2), Samples[i]);
+            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + i * 2), Samples[i / channels]);
         }
 
         File.WriteAllBytes(path, bytes);

@@ -1,0 +1,51 @@
+using System.Globalization;
+
+namespace VoiceAgent.Telephony.Codecs;
+
+/// <summary>Opus encoder tuning (Media:Opus:*), narrowed by what the remote side asked for in its fmtp (RFC 7587 §6.1).</summary>
+public sealed record OpusEncoderSettings
+{
+    /// <summary>Target bitrate in bit/s; 24 kbit/s is transparent for wideband speech.</summary>
+    public int Bitrate { get; init; } = 24000;
+
+    /// <summary>0-10; 5 keeps encoding cheap on a server sharing cores with the pipeline.</summary>
+    public int Complexity { get; init; } = 5;
+
+    /// <summary>In-band forward error correction.</summary>
+    public bool InbandFec { get; init; }
+
+    /// <summary>Discontinuous transmission during silence.</summary>
+    public bool Dtx { get; init; }
+
+    /// <summary>Applies the receiver's maxaveragebitrate, useinbandfec and usedtx.</summary>
+    public OpusEncoderSettings ApplyRemoteFormat(string? fmtp)
+    {
+        if (string.IsNullOrWhiteSpace(fmtp))
+        {
+            return this;
+        }
+
+        var result = this;
+        foreach (var part in fmtp.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=');
+            if (eq <= 0)
+            {
+                continue;
+            }
+
+            var key = part[..eq].Trim().ToLowerInvariant();
+            var value = part[(eq + 1)..].Trim();
+            result = key switch
+            {
+                "maxaveragebitrate" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 6000
+                    => result with { Bitrate = Math.Min(result.Bitrate, max) },
+                "useinbandfec" => result with { InbandFec = value == "1" },
+                "usedtx" => result with { Dtx = value == "1" },
+                _ => result,
+            };
+        }
+
+        return result;
+    }
+}
