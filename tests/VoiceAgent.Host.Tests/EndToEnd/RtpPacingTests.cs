@@ -1,0 +1,49 @@
+using VoiceAgent.Host.Tests.Infrastructure;
+
+namespace VoiceAgent.Host.Tests.EndToEnd;
+
+/// <summary>The host's RTP as tshark sees it on loopback during a real call.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class RtpPacingTests
+{
+    [Fact]
+    public async Task Packets_leave_every_20_ms_with_consecutive_sequence_numbers_and_timestamps()
+    {
+        var rtpPort = FreePorts.UdpRange(2).Min;
+        await using var host = await RunningHost.StartAsync($"--Rtp:PortMin={rtpPort}", $"--Rtp:PortMax={rtpPort + 1}", "--Inbound:Greeting=Hello. This call is being paced by one shared media clock.");
+        await using var capture = await RtpCapture.StartAsync(rtpPort);
+        using var phone = new BaresipPhone();
+
+        await phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(6));
+        await Task.Delay(300);
+        var packets = capture.Packets;
+
+        Assert.True(packets.Count > 150, $"only {packets.Count} RTP packets captured");
+        Assert.Single(packets.Select(p => p.Ssrc).Distinct());
+        Assert.All(packets, p => Assert.Equal(0, p.PayloadType));
+        var gaps = new List<double>();
+        for (var i = 1; i < packets.Count; i++)
+        {
+            var (previous, current) = (packets[i - 1], packets[i]);
+            Assert.Equal((previous.Sequence + 1) % 65536, current.Sequence);
+            var step = current.Timestamp - previous.Timestamp;
+            if (current.Marker)
+            {
+                // A talkspurt may start early, within the 20 ms slot: its timestamp advances by the time elapsed.
+                Assert.InRange(step, 1u, 160u);
+            }
+            else
+            {
+                Assert.Equal(160u, step);
+                gaps.Add((current.Time - previous.Time) * 1000);
+            }
+        }
+
+        gaps.Sort();
+        var median = gaps[gaps.Count / 2];
+        var within = gaps.Count(g => g is > 10 and < 30) / (double)gaps.Count;
+        Assert.InRange(median, 17, 23);
+        Assert.True(within > 0.9, $"only {within:P0} of packet gaps within 10-30 ms");
+        Assert.Contains(packets, p => p.Marker);
+    }
+}
