@@ -55,6 +55,11 @@ internal static class VoiceAgentApp
     /// </summary>
     public static WebApplication Build(string[] args)
     {
+        // The pool starts with one thread per core (2 here) and adds more only every ~0.5 s when
+        // they are busy; a playout writer waiting that long leaves a call silent. Keep a floor.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

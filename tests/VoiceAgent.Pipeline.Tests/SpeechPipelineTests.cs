@@ -154,5 +154,19 @@ public sealed class SpeechPipelineTests
         Assert.Equal(6, read.Count);
     }
 
+    [Fact]
+    public async Task Disposing_an_utterance_while_its_rows_are_in_flight_leaves_the_stages_serving_others()
+    {
+        await using var pipeline = CreatePipeline(new ToneTestEngine { GeneratorDelay = TimeSpan.FromMilliseconds(20) });
+        await using var session = pipeline.CreateSession("s", new VoiceProfile("tone", "a"));
+
+        var abandoned = session.Speak("FAIL soon. And more.");
+        abandoned.Dispose();
+        await Task.Delay(100);
+        var next = session.Speak("Still. Working.");
+
+        Assert.Equal(2, (await ReadAllAsync(next)).Count);
+    }
+
     private static short[] Flatten(List<PcmChunk> chunks) => [.. chunks.SelectMany(c => c.Samples.ToArray())];
 }

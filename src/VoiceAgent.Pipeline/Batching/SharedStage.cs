@@ -86,7 +86,7 @@ internal sealed class SharedStage<TIn, TOut> : IAsyncDisposable
             var results = await _run(rows, _stopping.Token).ConfigureAwait(false);
             for (var i = 0; i < rows.Count; i++)
             {
-                _deliver(rows[i], results[i]);
+                Deliver(rows[i], results[i]);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
@@ -102,6 +102,20 @@ internal sealed class SharedStage<TIn, TOut> : IAsyncDisposable
             {
                 await RunBatchAsync([row]).ConfigureAwait(false);
             }
+        }
+    }
+
+    private void Deliver(TIn row, TOut result)
+    {
+        try
+        {
+            _deliver(row, result);
+        }
+        catch (Exception ex)
+        {
+            // A delivery failure belongs to that row's utterance, never to the shared loop.
+            PipelineLog.StageRowFailed(_logger, ex, _name, row.Utterance.SessionId);
+            row.Utterance.Fail(ex);
         }
     }
 

@@ -60,12 +60,8 @@ public sealed class Utterance : IDisposable
     /// <summary>Stops this utterance in every stage (barge-in, hang-up). Queued rows are skipped.</summary>
     public void Cancel()
     {
-        if (!_cancellation.IsCancellationRequested)
-        {
-            _cancellation.Cancel();
-        }
-
-        _audio.Writer.TryComplete(new OperationCanceledException(_cancellation.Token));
+        CancelSource();
+        _audio.Writer.TryComplete(new OperationCanceledException());
     }
 
     /// <summary>The PCM of the utterance, in order. Ends normally after the last chunk; throws when cancelled or failed.</summary>
@@ -102,8 +98,26 @@ public sealed class Utterance : IDisposable
 
     internal void Fail(Exception exception)
     {
-        _cancellation.Cancel();
+        CancelSource();
         _audio.Writer.TryComplete(exception);
+    }
+
+    /// <summary>
+    /// Cancels the utterance's token. A shared stage may still hold a row of an utterance its reader
+    /// already disposed (a hang-up racing a batch); that must stay harmless.
+    /// </summary>
+    private void CancelSource()
+    {
+        try
+        {
+            if (!_cancellation.IsCancellationRequested)
+            {
+                _cancellation.Cancel();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+        }
     }
 
     private void ReleaseCredit()

@@ -137,10 +137,9 @@ public sealed class PlayoutBuffer
         frame[count..].Clear();
         Volatile.Write(ref _read, read + count);
         CompleteMarks(read + count, sent: true);
-        if (HighWaterSamples - (Volatile.Read(ref _written) - read - count) >= HighWaterSamples / 2)
-        {
-            Interlocked.Exchange(ref _spaceAvailable, null)?.TrySetResult();
-        }
+        // Wake a waiting writer after every frame: it refills at once, so the queue stays near its
+        // high-water mark and a slow thread-pool wake-up (tens of ms on a loaded box) cannot drain it.
+        Interlocked.Exchange(ref _spaceAvailable, null)?.TrySetResult();
 
         return true;
     }

@@ -44,6 +44,7 @@ public sealed class RtpPacingTests
         var within = gaps.Count(g => g is > 10 and < 30) / (double)gaps.Count;
         Assert.InRange(median, 17, 23);
         Assert.True(within > 0.9, $"only {within:P0} of packet gaps within 10-30 ms");
-        Assert.Contains(packets, p => p.Marker);
+        // One utterance is one talkspurt: the stream never ran dry between its chunks.
+        Assert.Single(packets, p => p.Marker);
     }
 }

@@ -24,7 +24,8 @@ public static class SipMessageSerializer
         {
             if (!string.Equals(header.Name, SipHeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase))
             {
-                builder.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
+                // A CR or LF inside a value would start a new header on the wire: never let one through.
+                builder.Append(header.Name).Append(": ").Append(header.Value.ReplaceLineEndings(" ")).Append("\r\n");
             }
         }
 

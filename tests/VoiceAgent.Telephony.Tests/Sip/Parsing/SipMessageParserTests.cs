@@ -54,6 +54,17 @@ public sealed class SipMessageParserTests
     }
 
     [Fact]
+    public void Line_breaks_inside_a_header_value_cannot_inject_a_header()
+    {
+        var message = Parse(Invite);
+        message.Headers.Add("Subject", "hi\r\nX-Injected: yes");
+
+        var again = Parse(Encoding.UTF8.GetString(SipMessageSerializer.Serialize(message)));
+
+        Assert.Null(again.Headers.Get("X-Injected"));
+    }
+
+    [Fact]
     public void Comma_separated_vias_are_separate_values()
     {
         var message = Parse(Invite.Replace("v: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKabc;rport", "Via: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1, SIP/2.0/TCP 10.0.0.2:5070;branch=z9hG4bK2"));
