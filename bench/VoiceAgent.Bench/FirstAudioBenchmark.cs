@@ -6,7 +6,9 @@ namespace VoiceAgent.Bench;
 /// <summary>
 /// First-audio latency of the embedded default over real calls: the host runs in this process,
 /// baresip calls it N times over loopback. Reports, as p50/p95:
-/// - caller-heard: answer to the first non-silent sample in baresip's recording;
+/// - caller-heard: answer to the first non-silent sample in baresip's recording (baresip's
+///   recording starts with the first RTP packet it decodes, so this is packet-granular);
+/// - host side: 200 OK sent to the first RTP packet carrying the greeting;
 /// - API timeline: greeting accepted to the first RTP packet carrying it, and its stages.
 /// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- [calls=20]
 /// </summary>
@@ -22,6 +24,7 @@ internal static class FirstAudioBenchmark
         var firstPacket = new List<double>();
         var firstPcm = new List<double>();
         var firstChunk = new List<double>();
+        var answerToPacket = new List<double>();
         for (var i = 0; i < calls; i++)
         {
             var result = await phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(3));
@@ -36,6 +39,12 @@ internal static class FirstAudioBenchmark
             Add(firstPacket, greeting.FirstRtpPacketMs);
             Add(firstPcm, greeting.FirstPcmMs);
             Add(firstChunk, greeting.FirstChunkNormalizedMs);
+            if (greeting.FirstRtpPacketMs is { } rtp && call.AnsweredAt is { } answered)
+            {
+                // The greeting is accepted just before the 200 OK leaves: this is 200 OK -> first speech packet.
+                answerToPacket.Add((call.Utterances[0].AcceptedAt.AddMilliseconds(rtp) - answered).TotalMilliseconds);
+            }
+
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"call {i + 1,2}: heard {onset?.TotalMilliseconds:F0} ms, accepted->first RTP {greeting.FirstRtpPacketMs:F1} ms (normalized {greeting.FirstChunkNormalizedMs:F1}, first PCM {greeting.FirstPcmMs:F1})"));
         }
@@ -43,6 +52,7 @@ internal static class FirstAudioBenchmark
         Console.WriteLine();
         Console.WriteLine($"calls: {calls} (first audio heard in {heard.Count})");
         Report("caller-heard first audio (answer -> first non-silent sample)", heard);
+        Report("host: 200 OK -> first greeting RTP packet", answerToPacket);
         Report("API: accepted -> first RTP packet", firstPacket);
         Report("API: accepted -> first PCM", firstPcm);
         Report("API: accepted -> first chunk normalized", firstChunk);
