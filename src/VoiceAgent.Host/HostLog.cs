@@ -31,6 +31,9 @@ internal static partial class HostLog
     [LoggerMessage(4008, LogLevel.Error, "Call failed")]
     public static partial void CallFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(4010, LogLevel.Information, "Caller {Transition}")]
+    public static partial void CallerSpeech(ILogger logger, string transition);
+
     [LoggerMessage(4009, LogLevel.Warning, "Utterance {UtteranceId} failed")]
     public static partial void UtteranceFailed(ILogger logger, Exception exception, string utteranceId);
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Telephony.Media;
 
 namespace VoiceAgent.Host.Calls;
 
@@ -16,6 +17,8 @@ internal sealed class CallRecord
     private DateTimeOffset? _answeredAt;
     private DateTimeOffset? _endedAt;
     private string? _endReason;
+    private Func<RtpStreamStatistics>? _mediaStatistics;
+    private readonly ConcurrentQueue<CallerSpeechView> _callerSpeech = new();
 
     public CallRecord(string id, string sipCallId, string from, string to, string direction, DateTimeOffset startedAt)
     {
@@ -75,6 +78,11 @@ internal sealed class CallRecord
         }
     }
 
+    /// <summary>Lets the API read the call's RTP counters (loss, jitter) while and after it runs.</summary>
+    public void AttachMedia(Func<RtpStreamStatistics> statistics) => _mediaStatistics = statistics;
+
+    public void AddCallerSpeech(string transition, DateTimeOffset at) => _callerSpeech.Enqueue(new CallerSpeechView(transition, at));
+
     public UtteranceRecord AddUtterance(Utterance utterance, DateTimeOffset at)
     {
         var record = new UtteranceRecord(utterance, at);
@@ -89,7 +97,9 @@ internal sealed class CallRecord
             return new CallView(
                 Id, SipCallId, From, To, Direction, _state.ToString().ToLowerInvariant(), _codec,
                 StartedAt, _answeredAt, _endedAt, _endReason,
-                [.. _utterances.Select(u => u.ToView())]);
+                [.. _utterances.Select(u => u.ToView())],
+                [.. _callerSpeech],
+                _mediaStatistics?.Invoke());
         }
     }
 }

@@ -1,3 +1,5 @@
+using VoiceAgent.Telephony.Media;
+
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>JSON shape of a call in <c>GET /v1/calls</c> and <c>GET /v1/calls/{id}</c>.</summary>
@@ -13,4 +15,6 @@ internal sealed record CallView(
     DateTimeOffset? AnsweredAt,
     DateTimeOffset? EndedAt,
     string? EndReason,
-    IReadOnlyList<UtteranceView> Utterances);
+    IReadOnlyList<UtteranceView> Utterances,
+    IReadOnlyList<CallerSpeechView> CallerSpeech,
+    RtpStreamStatistics? Media);

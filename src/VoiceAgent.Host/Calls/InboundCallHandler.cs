@@ -3,6 +3,7 @@ using VoiceAgent.Host.Configuration;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Telephony.Media;
+using VoiceAgent.Telephony.Media.Vad;
 using VoiceAgent.Telephony.Rtp;
 using VoiceAgent.Telephony.Sdp;
 using VoiceAgent.Telephony.Sip.UserAgent;
@@ -76,8 +77,10 @@ internal sealed class InboundCallHandler(
         }
 
         var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
-        var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate);
+        var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
         await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
+        record.AttachMedia(() => stream.Statistics);
+        _ = TrackCallerSpeechAsync(stream, record, call.Ended);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
         await using var session = pipeline.CreateSession(record.Id, new VoiceProfile(settings.Tts.Engine, settings.Tts.Voice, settings.Tts.Speed));
         var speaker = new CallSpeaker(session, stream, record, logger);
@@ -96,7 +99,25 @@ internal sealed class InboundCallHandler(
         }
         finally
         {
+            // The speech tracker ends with the call or when the stream's disposal completes its channel.
             clock.Unregister(stream);
+        }
+    }
+
+    /// <summary>Records the caller's speech transitions (the basis of barge-in and speech events for applications).</summary>
+    private async Task TrackCallerSpeechAsync(RtpStream stream, CallRecord record, CancellationToken callEnded)
+    {
+        try
+        {
+            await foreach (var activity in stream.VoiceActivity.ReadAllAsync(callEnded))
+            {
+                var name = activity.Transition == VoiceActivityTransition.SpeechStarted ? "speech-started" : "speech-stopped";
+                record.AddCallerSpeech(name, time.GetUtcNow());
+                HostLog.CallerSpeech(logger, name);
+            }
+        }
+        catch (OperationCanceledException) when (callEnded.IsCancellationRequested)
+        {
         }
     }
 

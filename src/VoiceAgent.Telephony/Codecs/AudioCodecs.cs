@@ -33,4 +33,14 @@ public static class AudioCodecs
         "opus" => new OpusEncoder(opus.ApplyRemoteFormat(remoteFmtp)),
         _ => throw new ArgumentException($"Unsupported codec '{name}'.", nameof(name)),
     };
+
+    /// <summary>A new decoder for the caller's audio of one call (mono, at the codec's sample rate).</summary>
+    public static IAudioDecoder CreateDecoder(string name) => Find(name)?.Name switch
+    {
+        "PCMU" => G711MuLawCodec.Instance,
+        "PCMA" => G711ALawCodec.Instance,
+        "G722" => new G722Decoder(),
+        "opus" => new OpusDecoder(),
+        _ => throw new ArgumentException($"Unsupported codec '{name}'.", nameof(name)),
+    };
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using VoiceAgent.Telephony.Codecs;
+using VoiceAgent.Telephony.Media.Vad;
 using VoiceAgent.Telephony.Rtp;
 
 namespace VoiceAgent.Telephony.Media;
@@ -28,6 +29,12 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private readonly DtmfEventDecoder _dtmf;
     private readonly Channel<DtmfDigit> _digits;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly IAudioDecoder? _decoder;
+    private readonly short[] _decoded;
+    private readonly IVoiceActivityDetector _vad = new EnergyVoiceActivityDetector();
+    private readonly RtpReceptionStatistics _reception;
+    private readonly Channel<VoiceActivityEvent> _voiceActivity;
+    private readonly List<Channel<ReadOnlyMemory<short>>> _subscribers = [];
     private SocketAddress _remote;
     private IPEndPoint _remoteEndPoint;
     private Task? _receiveLoop;
@@ -63,6 +70,12 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         _sequence = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
         _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         _dtmf = new DtmfEventDecoder(format.TelephoneEventClockRate);
+        _decoder = format.Decoder;
+        // Up to 120 ms per packet (RFC 7587 allows Opus frames up to 120 ms).
+        _decoded = new short[encoder.SampleRate * 120 / 1000];
+        _reception = new RtpReceptionStatistics(encoder.ClockRate);
+        // Transitions are rare; if nobody reads them the oldest go.
+        _voiceActivity = Channel.CreateBounded<VoiceActivityEvent>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
         Playout = new PlayoutBuffer(encoder.SampleRate);
         // Digits are few; a full queue means nobody reads them, so the oldest go (counted).
         _digits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
@@ -83,9 +96,36 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
 
     public ChannelReader<DtmfDigit> Digits => _digits.Reader;
 
-    public RtpStreamStatistics Statistics => new(
-        Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _packetsReceived),
-        Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped));
+    /// <summary>Caller speech transitions from this call's voice activity detector.</summary>
+    public ChannelReader<VoiceActivityEvent> VoiceActivity => _voiceActivity.Reader;
+
+    public RtpStreamStatistics Statistics
+    {
+        get
+        {
+            lock (_reception)
+            {
+                return new(
+                    Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _packetsReceived),
+                    Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped), _reception.Lost, _reception.Late, _reception.JitterMilliseconds);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Delivers the caller's decoded audio (mono PCM at <see cref="IAudioEncoder.SampleRate"/>) to one
+    /// more subscriber, e.g. an application's speech recognizer. A slow subscriber loses its oldest frames, never the call's.
+    /// </summary>
+    public ChannelReader<ReadOnlyMemory<short>> SubscribeCallerAudio(int capacityFrames = 50)
+    {
+        var channel = Channel.CreateBounded<ReadOnlyMemory<short>>(new BoundedChannelOptions(capacityFrames) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true });
+        lock (_subscribers)
+        {
+            _subscribers.Add(channel);
+        }
+
+        return channel.Reader;
+    }
 
     /// <summary>Starts receiving the caller's packets.</summary>
     public void Start() => _receiveLoop ??= Task.Run(ReceiveLoopAsync);
@@ -204,10 +244,54 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
                 Latch(source);
             }
 
-            if (header.PayloadType == _telephoneEventPayloadType
-                && _dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
+            if (header.PayloadType == _telephoneEventPayloadType)
             {
-                _digits.Writer.TryWrite(digit);
+                if (_dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
+                {
+                    _digits.Writer.TryWrite(digit);
+                }
+            }
+            else if (header.PayloadType == _payloadType)
+            {
+                OnCallerAudio(header, packet.Slice(offset, payloadLength));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The caller's audio: statistics, then decode in arrival order, dropping late and duplicate
+    /// packets (a lost one is simply not played; the codec's own concealment covers Opus).
+    /// </summary>
+    private void OnCallerAudio(RtpHeader header, ReadOnlySpan<byte> payload)
+    {
+        bool fresh;
+        lock (_reception)
+        {
+            fresh = _reception.Update(header.SequenceNumber, header.Timestamp, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+        }
+
+        if (!fresh || _decoder is null || payload.IsEmpty)
+        {
+            return;
+        }
+
+        var samples = _decoder.Decode(payload, _decoded);
+        if (samples <= 0)
+        {
+            return;
+        }
+
+        var frame = _decoded.AsSpan(0, samples);
+        if (_vad.Process(frame, _encoder.SampleRate) is { } transition)
+        {
+            _voiceActivity.Writer.TryWrite(new VoiceActivityEvent(transition, Stopwatch.GetTimestamp()));
+        }
+
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(frame.ToArray());
             }
         }
     }
@@ -230,7 +314,17 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         }
 
         _digits.Writer.TryComplete();
+        _voiceActivity.Writer.TryComplete();
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryComplete();
+            }
+        }
+
         (_encoder as IDisposable)?.Dispose();
+        (_decoder as IDisposable)?.Dispose();
         _onClosed?.Invoke(LocalPort);
         _stopping.Dispose();
     }

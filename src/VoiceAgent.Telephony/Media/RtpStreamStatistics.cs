@@ -1,4 +1,12 @@
 namespace VoiceAgent.Telephony.Media;
 
-/// <summary>Counters of one RTP stream, read by the API.</summary>
-public sealed record RtpStreamStatistics(long PacketsSent, long BytesSent, long PacketsReceived, long MalformedReceived, long DtmfDigitsDropped);
+/// <summary>Counters of one RTP stream, read by the API. Loss and jitter follow RFC 3550 A.1 and A.8.</summary>
+public sealed record RtpStreamStatistics(
+    long PacketsSent,
+    long BytesSent,
+    long PacketsReceived,
+    long MalformedReceived,
+    long DtmfDigitsDropped,
+    long PacketsLost,
+    long PacketsLate,
+    double JitterMs);

@@ -14,7 +14,8 @@ internal sealed class BaresipPhone : IDisposable
 
     /// <param name="codecModule">baresip codec module: g711.so, g722.so, opus.so.</param>
     /// <param name="audioCodecs">Restricts the account's offer, e.g. "PCMA/8000/1" (baresip's audio_codecs account parameter).</param>
-    public BaresipPhone(string codecModule = "g711.so", string? audioCodecs = null)
+    /// <param name="microphone">What the caller says (8 kHz, G.711 only); silence when null.</param>
+    public BaresipPhone(string codecModule = "g711.so", string? audioCodecs = null, WavFile? microphone = null)
     {
         RequiredTool.Find("baresip", "baresip");
         _directory = Directory.CreateTempSubdirectory("voiceagent-baresip-").FullName;
@@ -26,7 +27,9 @@ internal sealed class BaresipPhone : IDisposable
         // baresip's aufile source must match the codec's sample rate or the audio pipeline does not start.
         var micRate = codecModule switch { "opus.so" => 48000, "g722.so" => 16000, _ => 8000 };
         // baresip registers Opus as opus/48000/2 and opens its source in stereo (RFC 7587 §7).
-        WavFile.Silence(micRate, TimeSpan.FromSeconds(60)).Write(source, channels: codecModule == "opus.so" ? 2 : 1);
+        // When the source file ends the call ends: pad what the caller says with a minute of silence.
+        var mic = microphone is null ? WavFile.Silence(micRate, TimeSpan.FromSeconds(60)) : microphone with { Samples = [.. microphone.Samples, .. new short[micRate * 60]] };
+        mic.Write(source, channels: codecModule == "opus.so" ? 2 : 1);
         File.WriteAllText(Path.Combine(_directory, "config"), $"""
             poll_method     epoll
             sip_listen      127.0.0.1:{_sipPort}
