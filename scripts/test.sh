@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> Building the solution"
 dotnet build VoiceAgent.sln --no-restore --verbosity quiet -nologo
-echo "==> Running all tests"
-dotnet test VoiceAgent.sln --no-build --verbosity quiet -nologo "$@"
+# Real-time calls are timing-sensitive on 2 cores: unit tests first, then the end-to-end calls alone.
+echo "==> Running unit and integration tests"
+dotnet test VoiceAgent.sln --no-build --verbosity quiet -nologo --logger "console;verbosity=normal" --filter "FullyQualifiedName!~EndToEnd" "$@"
+echo "==> Running end-to-end calls (baresip, tshark)"
+dotnet test tests/VoiceAgent.Host.Tests --no-build --verbosity quiet -nologo --logger "console;verbosity=normal" --filter "FullyQualifiedName~EndToEnd" "$@"

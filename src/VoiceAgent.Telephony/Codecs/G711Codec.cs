@@ -41,4 +41,11 @@ public abstract class G711Codec : IAudioEncoder, IAudioDecoder
 
         return payload.Length;
     }
+    /// <summary>G.711 has no concealment of its own: a lost frame is played as silence.</summary>
+    public int Conceal(Span<short> pcm, int frameSamples)
+    {
+        pcm[..frameSamples].Clear();
+        return frameSamples;
+    }
+
 }

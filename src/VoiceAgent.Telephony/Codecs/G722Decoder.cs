@@ -33,5 +33,12 @@ public sealed class G722Decoder : IAudioDecoder, IDisposable
         }
     }
 
+    /// <summary>G.722 has no concealment in spandsp: a lost frame is played as silence.</summary>
+    public int Conceal(Span<short> pcm, int frameSamples)
+    {
+        pcm[..frameSamples].Clear();
+        return frameSamples;
+    }
+
     public void Dispose() => _handle.Dispose();
 }

@@ -39,5 +39,15 @@ public sealed class OpusDecoder : IAudioDecoder, IDisposable
         }
     }
 
+    /// <summary>libopus's own packet-loss concealment (opus_decode with no data).</summary>
+    public unsafe int Conceal(Span<short> pcm, int frameSamples)
+    {
+        fixed (short* output = pcm)
+        {
+            var samples = OpusNative.Decode(_handle, null, 0, output, frameSamples, 0);
+            return samples < 0 ? 0 : samples;
+        }
+    }
+
     public void Dispose() => _handle.Dispose();
 }

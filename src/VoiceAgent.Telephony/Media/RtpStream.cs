@@ -33,6 +33,8 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private readonly short[] _decoded;
     private readonly IVoiceActivityDetector _vad = new EnergyVoiceActivityDetector();
     private readonly RtpReceptionStatistics _reception;
+    private readonly RtpJitterBuffer _jitter = new();
+    private readonly byte[] _payloadScratch = new byte[1500];
     private readonly Channel<VoiceActivityEvent> _voiceActivity;
     private readonly List<Channel<ReadOnlyMemory<short>>> _subscribers = [];
     private SocketAddress _remote;
@@ -259,29 +261,34 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     }
 
     /// <summary>
-    /// The caller's audio: statistics, then decode in arrival order, dropping late and duplicate
-    /// packets (a lost one is simply not played; the codec's own concealment covers Opus).
+    /// The caller's audio: statistics, then a small reorder buffer, then decode in sequence order;
+    /// a packet that never came is concealed by the codec (Opus PLC) or played as silence.
     /// </summary>
     private void OnCallerAudio(RtpHeader header, ReadOnlySpan<byte> payload)
     {
-        bool fresh;
         lock (_reception)
         {
-            fresh = _reception.Update(header.SequenceNumber, header.Timestamp, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+            _reception.Update(header.SequenceNumber, header.Timestamp, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
         }
 
-        if (!fresh || _decoder is null || payload.IsEmpty)
+        if (_decoder is null)
         {
             return;
         }
 
-        var samples = _decoder.Decode(payload, _decoded);
-        if (samples <= 0)
+        _jitter.Push(header.SequenceNumber, payload);
+        while (_jitter.TryPop(_payloadScratch, out var length, out var lost))
         {
-            return;
+            var samples = lost ? _decoder.Conceal(_decoded, _frame.Length) : _decoder.Decode(_payloadScratch.AsSpan(0, length), _decoded);
+            if (samples > 0)
+            {
+                OnCallerFrame(_decoded.AsSpan(0, samples));
+            }
         }
+    }
 
-        var frame = _decoded.AsSpan(0, samples);
+    private void OnCallerFrame(ReadOnlySpan<short> frame)
+    {
         if (_vad.Process(frame, _encoder.SampleRate) is { } transition)
         {
             _voiceActivity.Writer.TryWrite(new VoiceActivityEvent(transition, Stopwatch.GetTimestamp()));
