@@ -32,6 +32,7 @@ public sealed class OpusEncoder : IAudioEncoder, IDisposable
         OpusNative.EncoderCtl(_handle, OpusNative.SetSignalRequest, OpusNative.SignalVoice);
         OpusNative.EncoderCtl(_handle, OpusNative.SetBitrateRequest, settings.Bitrate);
         OpusNative.EncoderCtl(_handle, OpusNative.SetComplexityRequest, settings.Complexity);
+        OpusNative.EncoderCtl(_handle, OpusNative.SetMaxBandwidthRequest, OpusNative.BandwidthFor(settings.MaxPlaybackRate));
         OpusNative.EncoderCtl(_handle, OpusNative.SetInbandFecRequest, settings.InbandFec ? 1 : 0);
         OpusNative.EncoderCtl(_handle, OpusNative.SetPacketLossPercRequest, settings.InbandFec ? 10 : 0);
         OpusNative.EncoderCtl(_handle, OpusNative.SetDtxRequest, settings.Dtx ? 1 : 0);

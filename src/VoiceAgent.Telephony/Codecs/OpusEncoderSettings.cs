@@ -17,7 +17,10 @@ public sealed record OpusEncoderSettings
     /// <summary>Discontinuous transmission during silence.</summary>
     public bool Dtx { get; init; }
 
-    /// <summary>Applies the receiver's maxaveragebitrate, useinbandfec and usedtx.</summary>
+    /// <summary>Highest audio sample rate worth encoding (the receiver's maxplaybackrate, RFC 7587 §6.1); 48000 = fullband.</summary>
+    public int MaxPlaybackRate { get; init; } = 48000;
+
+    /// <summary>Applies the receiver's maxaveragebitrate, maxplaybackrate, useinbandfec and usedtx (sprop-* describe what it sends and need nothing here).</summary>
     public OpusEncoderSettings ApplyRemoteFormat(string? fmtp)
     {
         if (string.IsNullOrWhiteSpace(fmtp))
@@ -40,6 +43,8 @@ public sealed record OpusEncoderSettings
             {
                 "maxaveragebitrate" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max >= 6000
                     => result with { Bitrate = Math.Min(result.Bitrate, max) },
+                "maxplaybackrate" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var rate) && rate >= 8000
+                    => result with { MaxPlaybackRate = Math.Min(result.MaxPlaybackRate, rate) },
                 "useinbandfec" => result with { InbandFec = value == "1" },
                 "usedtx" => result with { Dtx = value == "1" },
                 _ => result,

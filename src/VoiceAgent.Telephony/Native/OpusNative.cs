@@ -11,12 +11,23 @@ internal static partial class OpusNative
     public const int ApplicationVoip = 2048;
 
     public const int SetBitrateRequest = 4002;
+    public const int SetMaxBandwidthRequest = 4004;
     public const int SetComplexityRequest = 4010;
     public const int SetInbandFecRequest = 4012;
     public const int SetPacketLossPercRequest = 4014;
     public const int SetDtxRequest = 4016;
     public const int SetSignalRequest = 4024;
     public const int SignalVoice = 3001;
+
+    /// <summary>OPUS_BANDWIDTH_* for the highest audio rate the receiver plays (RFC 7587 §6.1 maxplaybackrate).</summary>
+    public static int BandwidthFor(int maxPlaybackRate) => maxPlaybackRate switch
+    {
+        <= 8000 => 1101,  // narrowband
+        <= 12000 => 1102, // mediumband
+        <= 16000 => 1103, // wideband
+        <= 24000 => 1104, // super-wideband
+        _ => 1105,        // fullband
+    };
 
     [LibraryImport(Library, EntryPoint = "opus_encoder_create")]
     public static partial nint EncoderCreate(int sampleRate, int channels, int application, out int error);

@@ -69,9 +69,9 @@ public sealed class CodecRoundTripTests
     [Fact]
     public void Remote_fmtp_narrows_the_opus_settings()
     {
-        var settings = new OpusEncoderSettings { Bitrate = 24000 }.ApplyRemoteFormat("maxaveragebitrate=12000; useinbandfec=1; usedtx=1");
+        var settings = new OpusEncoderSettings { Bitrate = 24000 }.ApplyRemoteFormat("maxaveragebitrate=12000; useinbandfec=1; usedtx=1; maxplaybackrate=16000; sprop-maxcapturerate=16000");
 
-        Assert.Equal((12000, true, true), (settings.Bitrate, settings.InbandFec, settings.Dtx));
+        Assert.Equal((12000, true, true, 16000), (settings.Bitrate, settings.InbandFec, settings.Dtx, settings.MaxPlaybackRate));
     }
 
     private static double Energy(ReadOnlySpan<short> s)
