@@ -56,6 +56,23 @@ internal static class AudioAnalysis
         return voiced * 0.020;
     }
 
+    /// <summary>Longest run of near-silent 10 ms frames between the first and the last voiced frame, in ms.</summary>
+    public static int LongestSilenceInsideSpeech(WavFile wav, double threshold = 60)
+    {
+        var rms = FrameRms(wav, frameMs: 10);
+        var first = Array.FindIndex(rms, r => r > threshold * 4);
+        var last = Array.FindLastIndex(rms, r => r > threshold * 4);
+        var longest = 0;
+        var run = 0;
+        for (var f = Math.Max(first, 0); f <= last; f++)
+        {
+            run = rms[f] < threshold ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest * 10;
+    }
+
     /// <summary>
     /// Best Pearson correlation of two energy envelopes over lags up to <paramref name="maxLagFrames"/>
     /// (the recording starts at answer time, the reference at its first sample).

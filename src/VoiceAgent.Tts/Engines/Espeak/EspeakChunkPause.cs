@@ -16,6 +16,12 @@ internal static class EspeakChunkPause
     private const int SemicolonPauseMs = 260;
     private const int CommaPauseMs = 190;
 
+    /// <summary>
+    /// A chunk cut mid-sentence (the short first chunk, or a long sentence split at ~30 words) ends
+    /// on a plain word: the next chunk continues the sentence, so no pause may be heard at the seam.
+    /// </summary>
+    private const int MidSentencePauseMs = 0;
+
     /// <summary>Returns <paramref name="samples"/> without trailing zeros, followed by the chunk's pause.</summary>
     public static short[] ReplaceTrailingPause(short[] samples, string text, int rate, int sampleRate)
     {
@@ -46,7 +52,7 @@ internal static class EspeakChunkPause
             ';' or ':' => SemicolonPauseMs,
             '!' => ExclamationPauseMs,
             _ when ClauseSplitter.IsSentencePunctuation(trimmed[^1]) => SentencePauseMs,
-            _ => SentencePauseMs,
+            _ => MidSentencePauseMs,
         };
     }
 }
