@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
@@ -17,7 +18,7 @@ public sealed class PlayoutBuffer
     private long _read;
     private long _endOfAudio = -1;
     private volatile bool _clearRequested;
-    private TaskCompletionSource? _spaceAvailable;
+    private readonly SpaceSignal _spaceAvailable = new();
 
     /// <param name="sampleRate">Codec sample rate (8000 for G.711).</param>
     /// <param name="maxAhead">How far the writer may run ahead of the clock (default 100 ms).</param>
@@ -36,6 +37,8 @@ public sealed class PlayoutBuffer
     public int Queued => (int)(Volatile.Read(ref _written) - Volatile.Read(ref _read));
 
     /// <summary>Queues PCM, waiting (backpressure) while the queue is at its high-water mark.</summary>
+    /// <remarks>The state machine is pooled: a writer that waits once per frame allocates nothing in steady state.</remarks>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask WriteAsync(ReadOnlyMemory<short> pcm, CancellationToken cancellationToken)
     {
         var offset = 0;
@@ -44,11 +47,15 @@ public sealed class PlayoutBuffer
             var free = HighWaterSamples - Queued;
             if (free <= 0)
             {
-                var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                Volatile.Write(ref _spaceAvailable, signal);
+                var wait = _spaceAvailable.WaitAsync(cancellationToken);
                 if (HighWaterSamples - Queued <= 0)
                 {
-                    await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await wait.ConfigureAwait(false);
+                }
+                else
+                {
+                    _spaceAvailable.Set(); // space appeared while arming: consume our own signal
+                    await wait.ConfigureAwait(false);
                 }
 
                 continue;
@@ -139,7 +146,7 @@ public sealed class PlayoutBuffer
         CompleteMarks(read + count, sent: true);
         // Wake a waiting writer after every frame: it refills at once, so the queue stays near its
         // high-water mark and a slow thread-pool wake-up (tens of ms on a loaded box) cannot drain it.
-        Interlocked.Exchange(ref _spaceAvailable, null)?.TrySetResult();
+        _spaceAvailable.Set();
 
         return true;
     }

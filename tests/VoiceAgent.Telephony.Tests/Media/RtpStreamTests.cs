@@ -80,6 +80,35 @@ public sealed class RtpStreamTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Sending_a_packet_allocates_nothing_in_steady_state()
+    {
+        var tone = Enumerable.Range(0, 8000).Select(i => (short)(8000 * Math.Sin(i / 3.0))).ToArray();
+        var writer = Task.Run(async () => await _stream.Playout.WriteAsync(tone, CancellationToken.None));
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var frame = System.Diagnostics.Stopwatch.Frequency / 50;
+        for (var i = 0; i < 20; i++)
+        {
+            _stream.OnTick(now += frame); // warm up: first packets, JIT
+            await Task.Delay(5);
+        }
+
+        long allocated = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            _stream.OnTick(now += frame);
+            allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+            await Task.Delay(2);
+        }
+
+        Assert.Equal(0, allocated);
+        Assert.True(_stream.Statistics.PacketsSent >= 100);
+        _stream.Playout.Clear();
+        _stream.OnTick(now + frame);
+        await Task.WhenAny(writer, Task.Delay(100));
+    }
+
+    [Fact]
     public async Task Clear_drops_queued_speech_within_a_couple_of_frames()
     {
         var tone = Enumerable.Range(0, 800).Select(i => (short)(8000 * Math.Sin(i / 3.0))).ToArray();
