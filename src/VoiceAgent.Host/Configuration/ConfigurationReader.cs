@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Numerics;
 
 namespace VoiceAgent.Host.Configuration;
 
@@ -26,22 +27,13 @@ internal sealed class ConfigurationReader(IConfiguration configuration)
     }
 
     public int ReadInt(string key, int defaultValue, int min, int max)
-    {
-        var value = configuration[key];
-        if (value is null)
-        {
-            return defaultValue;
-        }
-
-        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
-        {
-            throw new ConfigurationException($"{key} must be an integer from {min} to {max}; got '{value}'.");
-        }
-
-        return parsed;
-    }
+        => ReadNumber(key, defaultValue, min, max, NumberStyles.Integer, "an integer");
 
     public double ReadDouble(string key, double defaultValue, double min, double max)
+        => ReadNumber(key, defaultValue, min, max, NumberStyles.Float, "a number");
+
+    private T ReadNumber<T>(string key, T defaultValue, T min, T max, NumberStyles styles, string kind)
+        where T : INumber<T>
     {
         var value = configuration[key];
         if (value is null)
@@ -49,9 +41,9 @@ internal sealed class ConfigurationReader(IConfiguration configuration)
             return defaultValue;
         }
 
-        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
+        if (!T.TryParse(value, styles, CultureInfo.InvariantCulture, out var parsed) || parsed < min || parsed > max)
         {
-            throw new ConfigurationException($"{key} must be a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}; got '{value}'.");
+            throw new ConfigurationException(string.Create(CultureInfo.InvariantCulture, $"{key} must be {kind} from {min} to {max}; got '{value}'."));
         }
 
         return parsed;
