@@ -1,3 +1,5 @@
 using VoiceAgent.Bench;
 
-return await FirstAudioBenchmark.RunAsync(args);
+return args.Length > 0 && args[0] == "media"
+    ? await MediaPacingBenchmark.RunAsync(args)
+    : await FirstAudioBenchmark.RunAsync(args);

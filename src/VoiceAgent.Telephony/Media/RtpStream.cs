@@ -98,6 +98,9 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
 
     public ChannelReader<DtmfDigit> Digits => _digits.Reader;
 
+    /// <summary>Packets sent so far (cheap counter for benchmarks and health checks).</summary>
+    public long PacketsSent => Interlocked.Read(ref _packetsSent);
+
     /// <summary>Caller speech transitions from this call's voice activity detector.</summary>
     public ChannelReader<VoiceActivityEvent> VoiceActivity => _voiceActivity.Reader;
 
