@@ -16,9 +16,6 @@ public static class AudioCodecs
     /// <summary>Default preference order (Media:Codecs).</summary>
     public static readonly IReadOnlyList<AudioCodecDescriptor> All = [Opus, G722, Pcmu, Pcma];
 
-    /// <summary>Back-compatible list of names in default order.</summary>
-    public static IReadOnlyList<string> Supported => [.. All.Select(c => c.Name)];
-
     public static AudioCodecDescriptor? Find(string name) => All.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
