@@ -1,140 +1,62 @@
-using System.Diagnostics;
-
 namespace VoiceAgent.Telephony.Media;
 
 /// <summary>
-/// The one media clock of the process: a dedicated thread that ticks every
-/// <see cref="Resolution"/> (5 ms) and lets each registered stream send the packet due by then;
-/// each stream keeps its own 20 ms packet deadlines. The fine tick lets a talkspurt start within
-/// 5 ms of its audio being ready instead of waiting up to a whole 20 ms frame. Tick deadlines are
-/// computed from a monotonic start (start + n * resolution), so timing error never accumulates,
-/// unlike a timer re-armed per tick. No timer per call.
+/// The media clock of the process: one loop thread per core (by default), each ticking every
+/// <see cref="Resolution"/> (5 ms) and letting its streams send the packet due by then; each stream
+/// keeps its own 20 ms packet deadlines. The fine tick lets a talkspurt start within 5 ms of its
+/// audio being ready. Streams go to the least-loaded loop, so encoding many Opus calls spreads over
+/// the cores instead of overrunning one 20 ms frame. No timer per call.
 /// </summary>
 public sealed class MediaClock : IAsyncDisposable
 {
     public static readonly TimeSpan FrameDuration = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>Tick period of the clock thread.</summary>
+    /// <summary>Tick period of the clock threads.</summary>
     public static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(5);
 
-    /// <summary>Past this lag (a stalled machine) the clock re-bases instead of bursting packets.</summary>
-    private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(200);
+    private readonly MediaClockLoop[] _loops;
+    private readonly Lock _gate = new();
 
-    private readonly Thread _thread;
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private IMediaClockClient[] _clients = [];
-    private long _ticks;
-
-    public MediaClock()
+    /// <param name="loops">Clock threads; defaults to the number of cores.</param>
+    public MediaClock(int loops = 0)
     {
-        _thread = new Thread(Run) { IsBackground = true, Name = "VoiceAgent media clock", Priority = ThreadPriority.Highest };
-        _thread.Start();
+        var count = loops > 0 ? loops : Environment.ProcessorCount;
+        _loops = [.. Enumerable.Range(0, count).Select(i => new MediaClockLoop(i))];
     }
 
-    /// <summary>Ticks since the clock started.</summary>
-    public long Ticks => Interlocked.Read(ref _ticks);
+    /// <summary>Ticks of the first loop since the clock started.</summary>
+    public long Ticks => _loops[0].Ticks;
 
-    /// <summary>Number of streams ticked.</summary>
-    public int ClientCount => Volatile.Read(ref _clients).Length;
+    /// <summary>Number of streams ticked, over all loops.</summary>
+    public int ClientCount => _loops.Sum(l => l.ClientCount);
 
-    /// <summary>Late ticks observed (deadline missed by more than one tick).</summary>
-    public long LateTicks { get; private set; }
+    /// <summary>Late ticks observed over all loops (deadline missed by more than one tick).</summary>
+    public long LateTicks => _loops.Sum(l => l.LateTicks);
 
     public void Register(IMediaClockClient client)
     {
-        IMediaClockClient[] current, updated;
-        do
+        lock (_gate)
         {
-            current = Volatile.Read(ref _clients);
-            updated = [.. current, client];
+            _loops.MinBy(l => l.ClientCount)!.Register(client);
         }
-        while (Interlocked.CompareExchange(ref _clients, updated, current) != current);
     }
 
     public void Unregister(IMediaClockClient client)
     {
-        IMediaClockClient[] current, updated;
-        do
+        lock (_gate)
         {
-            current = Volatile.Read(ref _clients);
-            updated = [.. current.Where(c => !ReferenceEquals(c, client))];
-        }
-        while (Interlocked.CompareExchange(ref _clients, updated, current) != current);
-    }
-
-    private void Run()
-    {
-        try
-        {
-            var frameTicks = (long)(Resolution.TotalSeconds * Stopwatch.Frequency);
-            var start = Stopwatch.GetTimestamp();
-            long n = 0;
-            while (!_stopping.IsCancellationRequested)
+            foreach (var loop in _loops)
             {
-                var deadline = start + n * frameTicks;
-                WaitUntil(deadline);
-                var lag = Stopwatch.GetTimestamp() - deadline;
-                if (lag > (long)(MaxCatchUp.TotalSeconds * Stopwatch.Frequency))
-                {
-                    LateTicks++;
-                    start = Stopwatch.GetTimestamp();
-                    n = 0;
-                }
-                else if (lag > frameTicks)
-                {
-                    LateTicks++;
-                }
-
-                var now = Stopwatch.GetTimestamp();
-                foreach (var client in Volatile.Read(ref _clients))
-                {
-                    try
-                    {
-                        client.OnTick(now);
-                    }
-                    catch (Exception)
-                    {
-                        // One call's failure must not stop the clock of every other call.
-                    }
-                }
-
-                n++;
-                Interlocked.Increment(ref _ticks);
-            }
-        }
-        finally
-        {
-            _stopped.TrySetResult();
-        }
-    }
-
-    /// <summary>Sleeps to about 1 ms before the deadline, then yields until it; Linux sleeps overshoot by ~0.1 ms.</summary>
-    private void WaitUntil(long deadline)
-    {
-        while (true)
-        {
-            var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-            if (remaining <= TimeSpan.Zero || _stopping.IsCancellationRequested)
-            {
-                return;
-            }
-
-            if (remaining > TimeSpan.FromMilliseconds(2))
-            {
-                Thread.Sleep(remaining - TimeSpan.FromMilliseconds(1));
-            }
-            else
-            {
-                Thread.Yield();
+                loop.Unregister(client);
             }
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        await _stopped.Task.ConfigureAwait(false);
-        _stopping.Dispose();
+        foreach (var loop in _loops)
+        {
+            await loop.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }
