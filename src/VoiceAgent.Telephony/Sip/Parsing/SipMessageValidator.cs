@@ -47,9 +47,16 @@ internal static class SipMessageValidator
             }
         }
 
-        if (headers.GetAll(SipHeaderNames.MaxForwards).Count() > 1)
+        var maxForwards = headers.GetAll(SipHeaderNames.MaxForwards).ToList();
+        if (maxForwards.Count > 1)
         {
             return (SipParseErrorKind.MissingOrDuplicateHeader, "Max-Forwards must appear at most once");
+        }
+
+        // Max-Forwards = 1*DIGIT (RFC 3261 §20.22); large values are tolerated (RFC 4475 §3.1.2.4).
+        if (maxForwards.Count == 1 && (maxForwards[0].Length == 0 || !maxForwards[0].All(char.IsAsciiDigit)))
+        {
+            return (SipParseErrorKind.BadHeader, $"malformed Max-Forwards '{SipMessageParser.Truncate(maxForwards[0])}'");
         }
 
         if (!SipCSeq.TryParse(headers.Get(SipHeaderNames.CSeq), out var cseq))

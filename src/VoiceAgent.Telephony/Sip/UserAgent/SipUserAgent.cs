@@ -217,6 +217,11 @@ public sealed class SipUserAgent
         try
         {
             await _handler.OnIncomingCallAsync(call, cancellationToken).ConfigureAwait(false);
+            if (!call.Completion.IsCompleted)
+            {
+                // A handler that returns without ending its call must not leave it open: 480 before answer, BYE after.
+                await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -64,6 +64,18 @@ public sealed class SipMessageParserTests
         Assert.Null(again.Headers.Get("X-Injected"));
     }
 
+    [Theory]
+    [InlineData("seventy")]
+    [InlineData("")]
+    [InlineData("-1")]
+    public void Non_numeric_max_forwards_is_400(string value)
+    {
+        var text = Invite.Replace("CSEQ: 1 INVITE\r\n", $"CSEQ: 1 INVITE\r\nMax-Forwards: {value}\r\n");
+
+        Assert.False(SipMessageParser.TryParse(Encoding.UTF8.GetBytes(text), out _, out var error));
+        Assert.Equal(400, error!.SuggestedStatus);
+    }
+
     [Fact]
     public void Comma_separated_vias_are_separate_values()
     {

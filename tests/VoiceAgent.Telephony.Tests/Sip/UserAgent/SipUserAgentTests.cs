@@ -131,6 +131,26 @@ public sealed class SipUserAgentTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_handler_that_returns_without_answering_leaves_no_call_open()
+    {
+        var transport = new InMemorySipTransport();
+        var agent = new SipUserAgent(transport, new SipUserAgentOptions("127.0.0.1", 5060), new ReturningHandler(), TimeProvider.System, NullLogger<SipUserAgent>.Instance);
+        using var stop = new CancellationTokenSource();
+        var loop = agent.RunAsync(stop.Token);
+
+        transport.Inject(Invite());
+
+        Assert.Equal(480, (await transport.NextSentAsync<SipResponse>(r => r.StatusCode >= 200)).StatusCode);
+        await stop.CancelAsync();
+        await loop;
+    }
+
+    private sealed class ReturningHandler : IIncomingCallHandler
+    {
+        public Task OnIncomingCallAsync(IncomingCall call, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Options_gets_200_with_allow_and_accept()
     {
         _transport.Inject(OutOfDialog("OPTIONS"));
