@@ -43,8 +43,9 @@ public sealed class SpeechPipelineTests
     [Fact]
     public async Task Concurrent_sessions_with_different_voices_hear_exactly_what_they_hear_alone()
     {
-        var engine = new ToneTestEngine { GeneratorDelay = TimeSpan.FromMilliseconds(5) };
-        await using var pipeline = CreatePipeline(engine, new PipelineOptions { MaxBatchWait = TimeSpan.FromMilliseconds(3) });
+        // A slow generator and a batching window let rows of several sessions meet even on a loaded machine.
+        var engine = new ToneTestEngine { GeneratorDelay = TimeSpan.FromMilliseconds(20) };
+        await using var pipeline = CreatePipeline(engine, new PipelineOptions { MaxBatchWait = TimeSpan.FromMilliseconds(10) });
         var voices = Enumerable.Range(0, 12).Select(i => new VoiceProfile("tone", $"voice-{i}")).ToArray();
         var text = "Alpha beta. Gamma. Delta epsilon zeta.";
 
@@ -136,9 +137,15 @@ public sealed class SpeechPipelineTests
         await using var session = pipeline.CreateSession("s", new VoiceProfile("tone", "a"));
 
         var utterance = session.Speak("A. B. C. D. E. F.");
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.TokenizeCount < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
         await Task.Delay(200);
 
-        // Nothing read yet: stage 1 must hold the other four chunks back.
+        // Nothing read yet: stage 1 took its two credits and must hold the other four chunks back.
         Assert.Equal(2, engine.TokenizeCount);
         var read = new List<PcmChunk>();
         using var cts = new CancellationTokenSource(Timeout);
