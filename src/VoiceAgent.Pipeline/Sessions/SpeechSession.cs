@@ -45,7 +45,6 @@ public sealed class SpeechSession : IAsyncDisposable
         try
         {
             var chunks = _pipeline.Frontend.Prepare(utterance.Text);
-            utterance.ChunkCount = chunks.Count;
             if (chunks.Count == 0)
             {
                 utterance.CompleteEmpty();

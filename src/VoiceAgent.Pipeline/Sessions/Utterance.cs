@@ -47,9 +47,6 @@ public sealed class Utterance : IDisposable
 
     public UtteranceTimeline Timeline { get; }
 
-    /// <summary>Number of chunks the frontend made (known once stage 1 ran).</summary>
-    public int ChunkCount { get; internal set; }
-
     public bool IsCancelled => _cancellation.IsCancellationRequested;
 
     public CancellationToken CancellationToken => _cancellation.Token;

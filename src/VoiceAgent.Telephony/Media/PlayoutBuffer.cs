@@ -63,10 +63,12 @@ public sealed class PlayoutBuffer
 
             var count = Math.Min(free, pcm.Length - offset);
             var position = Volatile.Read(ref _written);
-            for (var i = 0; i < count; i++)
-            {
-                _ring[(position + i) % _ring.Length] = pcm.Span[offset + i];
-            }
+            // Copy into the ring in at most two runs (before and after the wrap), not sample by sample.
+            var source = pcm.Span.Slice(offset, count);
+            var start = (int)(position % _ring.Length);
+            var firstRun = Math.Min(count, _ring.Length - start);
+            source[..firstRun].CopyTo(_ring.AsSpan(start));
+            source[firstRun..].CopyTo(_ring);
 
             Volatile.Write(ref _written, position + count);
             offset += count;

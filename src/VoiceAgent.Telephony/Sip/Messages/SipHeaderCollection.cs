@@ -47,27 +47,6 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
         }
     }
 
-    /// <summary>Replaces every line of this header with one value (or removes it when value is null).</summary>
-    public void Set(string name, string? value)
-    {
-        var canonical = SipHeaderNames.Canonicalize(name);
-        var index = _headers.FindIndex(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
-        _headers.RemoveAll(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase));
-        if (value is null)
-        {
-            return;
-        }
-
-        if (index < 0 || index > _headers.Count)
-        {
-            _headers.Add(new SipHeader(canonical, value));
-        }
-        else
-        {
-            _headers.Insert(index, new SipHeader(canonical, value));
-        }
-    }
-
     /// <summary>Replaces the first line of this header in place, keeping its position (Via order matters).</summary>
     public bool ReplaceFirst(string name, string value)
     {
@@ -87,8 +66,6 @@ public sealed class SipHeaderCollection : IEnumerable<SipHeader>
         var canonical = SipHeaderNames.Canonicalize(name);
         return _headers.RemoveAll(h => string.Equals(h.Name, canonical, StringComparison.OrdinalIgnoreCase)) > 0;
     }
-
-    public SipHeaderCollection Clone() => new(_headers);
 
     public IEnumerator<SipHeader> GetEnumerator() => _headers.GetEnumerator();
 
