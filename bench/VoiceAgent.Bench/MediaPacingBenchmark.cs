@@ -44,7 +44,7 @@ internal static class MediaPacingBenchmark
         using var stop = new CancellationTokenSource();
         var draining = Task.Run(() => Drain(sink, stop.Token));
         var ports = new RtpPortAllocator(IPAddress.Loopback, 40000, 40000 + (calls * 2) + 200);
-        await using var clock = new MediaClock();
+        await using var clock = new MediaClock(Environment.ProcessorCount);
         var streams = new List<RtpStream>();
         var probes = new List<DepartureProbe>();
         var feeders = new List<Task>();
