@@ -75,7 +75,20 @@ internal sealed class ToneTestEngine : ITtsEngine
         return ValueTask.FromResult<IReadOnlyList<PcmChunk>>(results);
     }
 
-    public static float PitchOf(VoiceProfile voice) => 200 + Math.Abs(StringComparer.Ordinal.GetHashCode(voice.Voice) % 600);
+    /// <summary>
+    /// A pitch from a stable hash of the voice name (FNV-1a): string.GetHashCode is randomised per
+    /// process, which made two voices collide now and then and the isolation test flaky.
+    /// </summary>
+    public static float PitchOf(VoiceProfile voice)
+    {
+        var hash = 2166136261u;
+        foreach (var c in voice.Voice)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return 200 + (hash % 600);
+    }
 
     private static void InterlockedMax(ref int target, int value)
     {
