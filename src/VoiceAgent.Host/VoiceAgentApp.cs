@@ -1,6 +1,7 @@
 using Serilog;
 using Serilog.Events;
 using VoiceAgent.Host.Api;
+using VoiceAgent.Host.Applications;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
@@ -88,6 +89,7 @@ internal static class VoiceAgentApp
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddVoiceAgentTelephony();
         builder.Services.AddVoiceAgentSpeech();
+        builder.Services.AddVoiceAgentApplications(settings.Application);
 
         var app = builder.Build();
         app.MapHealthEndpoints();

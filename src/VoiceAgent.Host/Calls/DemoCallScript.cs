@@ -1,33 +1,36 @@
 using VoiceAgent.Host.Configuration;
-using VoiceAgent.Telephony.Media;
-using VoiceAgent.Telephony.Sip.UserAgent;
 
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>
-/// The embedded default's behaviour: after the greeting, say back every key pressed ("you pressed
-/// five"); '#' says goodbye and hangs up. A key press interrupts what is being said (DTMF barge-in).
+/// The embedded default's behaviour when no application is configured: after the greeting, say
+/// back every key pressed ("you pressed five"); '#' says goodbye and hangs up. A key press
+/// interrupts what is being said (DTMF barge-in).
 /// </summary>
-internal sealed class DemoCallScript(InboundSettings settings, CallSpeaker speaker, ILogger logger)
+internal sealed class DemoCallScript(InboundSettings settings, CallContext call)
 {
-    public async Task RunAsync(IncomingCall call, RtpStream stream, Task<string> greeting, CancellationToken cancellationToken)
+    public async Task RunAsync(Task<SayResult> greeting, CancellationToken cancellationToken)
     {
-        Task<string> current = greeting;
+        var current = greeting;
         try
         {
-            await foreach (var digit in stream.Digits.ReadAllAsync(call.Ended))
+            await foreach (var signal in call.Signals.ReadAllAsync(call.Ended))
             {
-                HostLog.DtmfReceived(logger, digit.Digit, digit.DurationMs);
-                speaker.Interrupt();
-                await current;
-                if (digit.Digit == '#')
+                if (signal.Kind != CallSignalKind.Digit)
                 {
-                    await speaker.SayAsync(settings.Goodbye, call.Ended);
-                    await call.HangupAsync(cancellationToken);
+                    continue;
+                }
+
+                call.Speaker.Interrupt();
+                await current;
+                if (signal.Digit == '#')
+                {
+                    await call.Speaker.SayAsync(settings.Goodbye, call.Ended);
+                    await call.Call.HangupAsync(cancellationToken);
                     return;
                 }
 
-                current = speaker.SayAsync($"You pressed {DigitWords.Name(digit.Digit)}.", call.Ended);
+                current = call.Speaker.SayAsync($"You pressed {DigitWords.Name(signal.Digit)}.", call.Ended);
             }
         }
         catch (OperationCanceledException) when (call.Ended.IsCancellationRequested)

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using VoiceAgent.Host.Applications;
+using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Telephony.Codecs;
@@ -23,6 +25,8 @@ internal sealed class InboundCallHandler(
     MediaClock clock,
     SpeechPipeline pipeline,
     CallRegistry registry,
+    WebhookClient webhooks,
+    AudioFileLibrary audioFiles,
     TimeProvider time,
     ILogger<InboundCallHandler> logger) : IIncomingCallHandler
 {
@@ -45,8 +49,8 @@ internal sealed class InboundCallHandler(
         finally
         {
             var reason = call.Completion.IsCompletedSuccessfully ? call.Completion.Result : CallEndReason.Shutdown;
-            record.MarkEnded(EndReasonName(reason), time.GetUtcNow());
-            HostLog.CallEnded(logger, EndReasonName(reason));
+            record.MarkEnded(CallOutcomes.Name(reason), time.GetUtcNow());
+            HostLog.CallEnded(logger, CallOutcomes.Name(reason));
         }
     }
 
@@ -80,44 +84,44 @@ internal sealed class InboundCallHandler(
         var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
         await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
         record.AttachMedia(() => stream.Statistics);
-        _ = TrackCallerSpeechAsync(stream, record, call.Ended);
+        var signals = CallSignalPump.Start(stream, record, time, logger, call.Ended);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
         await using var session = pipeline.CreateSession(record.Id, new VoiceProfile(settings.Tts.Engine, settings.Tts.Voice, settings.Tts.Speed));
-        var speaker = new CallSpeaker(session, stream, record, logger);
+        var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
+        Task? acknowledged = null;
+        Task AnswerAsync()
+        {
+            stream.Start();
+            acknowledged = call.AnswerAsync(answer, cancellationToken);
+            clock.Register(stream);
+            record.MarkAnswered(media.Codec, time.GetUtcNow());
+            HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
+            return Task.CompletedTask;
+        }
 
-        // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the 200 OK.
-        var greeting = speaker.SayAsync(settings.Inbound.Greeting, call.Ended);
-        stream.Start();
-        var acknowledged = call.AnswerAsync(answer, cancellationToken);
-        clock.Register(stream);
-        record.MarkAnswered(media.Codec, time.GetUtcNow());
-        HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
         try
         {
-            await new DemoCallScript(settings.Inbound, speaker, logger).RunAsync(call, stream, greeting, cancellationToken);
-            await acknowledged;
+            if (settings.Application.WebhookUrl is { } application)
+            {
+                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, settings.Tts, time, logger);
+                await script.RunAsync(application, AnswerAsync, cancellationToken);
+            }
+            else
+            {
+                // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the 200 OK.
+                var greeting = context.Speaker.SayAsync(settings.Inbound.Greeting, call.Ended);
+                await AnswerAsync();
+                await new DemoCallScript(settings.Inbound, context).RunAsync(greeting, cancellationToken);
+            }
+
+            if (acknowledged is not null)
+            {
+                await acknowledged;
+            }
         }
         finally
         {
-            // The speech tracker ends with the call or when the stream's disposal completes its channel.
             clock.Unregister(stream);
-        }
-    }
-
-    /// <summary>Records the caller's speech transitions (the basis of barge-in and speech events for applications).</summary>
-    private async Task TrackCallerSpeechAsync(RtpStream stream, CallRecord record, CancellationToken callEnded)
-    {
-        try
-        {
-            await foreach (var activity in stream.VoiceActivity.ReadAllAsync(callEnded))
-            {
-                var name = activity.Transition == VoiceActivityTransition.SpeechStarted ? "speech-started" : "speech-stopped";
-                record.AddCallerSpeech(name, time.GetUtcNow());
-                HostLog.CallerSpeech(logger, name);
-            }
-        }
-        catch (OperationCanceledException) when (callEnded.IsCancellationRequested)
-        {
         }
     }
 
@@ -126,14 +130,4 @@ internal sealed class InboundCallHandler(
         HostLog.CallRejected(logger, status, detail ?? reason);
         await call.RejectAsync(status, reason, cancellationToken);
     }
-
-    private static string EndReasonName(CallEndReason reason) => reason switch
-    {
-        CallEndReason.RemoteHangup => "remote-hangup",
-        CallEndReason.LocalHangup => "local-hangup",
-        CallEndReason.Cancelled => "cancelled",
-        CallEndReason.Rejected => "rejected",
-        CallEndReason.AckTimeout => "ack-timeout",
-        _ => "shutdown",
-    };
 }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace VoiceAgent.Host.Configuration;
 
 /// <summary>All settings, read and validated once at start-up.</summary>
-internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound)
+internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound, ApplicationSettings Application)
 {
     public const string DefaultGreeting =
         "Hello, you have reached the Voice Agent demo line. Press any key on your phone and I will tell you which key you pressed. Press the hash key to hang up.";
@@ -54,7 +54,8 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
             new RtpSettings(portMin, portMax),
             media,
             new TtsSettings(engine, voice, speed),
-            new InboundSettings(greeting, goodbye));
+            new InboundSettings(greeting, goodbye),
+            ApplicationSettings.Load(reader));
     }
 
     /// <summary>

@@ -33,6 +33,12 @@ public sealed class PlayoutBuffer
 
     public int HighWaterSamples { get; }
 
+    /// <summary>Samples written since the buffer was created (a position in the playout stream).</summary>
+    public long WrittenPosition => Volatile.Read(ref _written);
+
+    /// <summary>Samples sent (or dropped by a flush) since the buffer was created.</summary>
+    public long SentPosition => Volatile.Read(ref _read);
+
     /// <summary>Samples queued and not yet sent.</summary>
     public int Queued => (int)(Volatile.Read(ref _written) - Volatile.Read(ref _read));
 
@@ -44,6 +50,9 @@ public sealed class PlayoutBuffer
         var offset = 0;
         while (offset < pcm.Length)
         {
+            // Checked before every copy, not only while waiting: after a flush (barge-in) the
+            // writer of the interrupted utterance must not slip more of it into the queue.
+            cancellationToken.ThrowIfCancellationRequested();
             var free = HighWaterSamples - Queued;
             if (free <= 0)
             {
@@ -126,6 +135,9 @@ public sealed class PlayoutBuffer
             {
                 dropped.Completion.TrySetCanceled();
             }
+
+            // The queue is empty now: a writer waiting for space must wake (to see its cancellation or go on).
+            _spaceAvailable.Set();
         }
 
         var read = Volatile.Read(ref _read);

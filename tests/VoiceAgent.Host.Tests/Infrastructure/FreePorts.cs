@@ -28,6 +28,14 @@ internal static class FreePorts
         throw new InvalidOperationException("No free UDP port block on 127.0.0.1.");
     }
 
+    /// <summary>A TCP port nothing listens on now (the kernel's choice): a dead application's address.</summary>
+    public static int Tcp()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>A block of <paramref name="count"/> consecutive free UDP ports (an RTP range).</summary>
     public static (int Min, int Max) UdpRange(int count)
     {

@@ -26,6 +26,47 @@ public sealed class PlayoutBufferTests
     }
 
     [Fact]
+    public async Task A_flush_wakes_a_blocked_writer_and_its_cancelled_rest_never_reaches_the_queue()
+    {
+        var buffer = new PlayoutBuffer(8000);
+        using var bargeIn = new CancellationTokenSource();
+        var writing = buffer.WriteAsync(new short[8000], bargeIn.Token).AsTask();
+        await Task.Delay(50);
+        Assert.False(writing.IsCompleted); // held at the high-water mark
+
+        var sentBefore = buffer.SentPosition;
+        bargeIn.Cancel();
+        buffer.Clear();
+        var frame = new short[160];
+        Assert.False(buffer.TryReadFrame(frame)); // the flush drops the queue: nothing left to send
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => writing.WaitAsync(TimeSpan.FromSeconds(2)));
+        Assert.Equal(0, buffer.Queued);
+        Assert.Equal(sentBefore + buffer.HighWaterSamples, buffer.SentPosition);
+    }
+
+    [Fact]
+    public async Task A_writer_that_goes_on_after_a_flush_is_woken_to_refill_the_empty_queue()
+    {
+        var buffer = new PlayoutBuffer(8000);
+        var writing = buffer.WriteAsync(new short[8000], CancellationToken.None).AsTask();
+        await Task.Delay(50);
+
+        buffer.Clear();
+        Assert.False(buffer.TryReadFrame(new short[160]));
+
+        // Without a wake-up after the flush the writer would wait for space forever.
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (buffer.Queued == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(buffer.HighWaterSamples, buffer.Queued);
+        Assert.False(writing.IsCompleted);
+    }
+
+    [Fact]
     public async Task Marks_complete_when_their_audio_is_sent_and_clear_cancels_them()
     {
         var buffer = new PlayoutBuffer(8000);

@@ -1,0 +1,26 @@
+namespace VoiceAgent.Host.Applications;
+
+/// <summary>Log events of call applications (webhooks and verbs).</summary>
+internal static partial class ApplicationLog
+{
+    [LoggerMessage(EventId = 400, Level = LogLevel.Information, Message = "Running verb {Verb}")]
+    public static partial void VerbStarted(ILogger logger, string verb);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Application reply to {Event}: {Error}")]
+    public static partial void VerbError(ILogger logger, string @event, string error);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Webhook {Event} to {Url} answered HTTP {Status}")]
+    public static partial void WebhookRejected(ILogger logger, string @event, Uri url, int status);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Webhook {Event} to {Url} failed: {Reason}")]
+    public static partial void WebhookFailed(ILogger logger, string @event, Uri url, string reason);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Call error reported to the application: {Error}")]
+    public static partial void CallError(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Warning, Message = "Application unreachable ({Reason}): speaking the fallback message and hanging up")]
+    public static partial void ApplicationUnreachable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "Gather done: '{Digits}' ({Reason})")]
+    public static partial void GatherDone(ILogger logger, string digits, string reason);
+}

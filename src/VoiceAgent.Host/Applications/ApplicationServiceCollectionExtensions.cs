@@ -1,0 +1,36 @@
+using System.Text;
+using Microsoft.Extensions.Http.Resilience;
+using VoiceAgent.Host.Applications.Webhooks;
+using VoiceAgent.Host.Configuration;
+
+namespace VoiceAgent.Host.Applications;
+
+/// <summary>Registers the webhook client with its resilience pipeline.</summary>
+internal static class ApplicationServiceCollectionExtensions
+{
+    public static IServiceCollection AddVoiceAgentApplications(this IServiceCollection services, ApplicationSettings settings)
+    {
+        services.AddSingleton(settings);
+        services.AddSingleton<AudioFileLibrary>();
+        services.AddSingleton(new WebhookSigner(Encoding.UTF8.GetBytes(settings.WebhookSecret)));
+        services.AddSingleton<WebhookClient>();
+        services.AddHttpClient(WebhookClient.HttpClientName, client =>
+            {
+                client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns every timeout
+                client.MaxResponseContentBufferSize = 1024 * 1024;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("VoiceAgent/1.0");
+            })
+            .AddStandardResilienceHandler(options =>
+            {
+                // Each attempt is bounded; failures retry with exponential back-off and jitter; the
+                // whole delivery is bounded so a dead application costs a call seconds, not minutes.
+                options.AttemptTimeout.Timeout = settings.AttemptTimeout;
+                options.Retry.MaxRetryAttempts = Math.Max(1, settings.Retries);
+                options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+                options.Retry.ShouldHandle = settings.Retries == 0 ? _ => ValueTask.FromResult(false) : options.Retry.ShouldHandle;
+                options.TotalRequestTimeout.Timeout = (settings.AttemptTimeout * (settings.Retries + 1)) + TimeSpan.FromSeconds(2 * (settings.Retries + 1));
+                options.CircuitBreaker.SamplingDuration = settings.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
+            });
+        return services;
+    }
+}

@@ -1,0 +1,325 @@
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using VoiceAgent.Host.Applications.Verbs;
+using VoiceAgent.Host.Applications.Webhooks;
+using VoiceAgent.Host.Calls;
+using VoiceAgent.Host.Configuration;
+using VoiceAgent.Tts;
+
+namespace VoiceAgent.Host.Applications;
+
+/// <summary>
+/// Runs a call for a webhook application: reports the call's events to it and executes the verbs
+/// it answers with, in order. Caller signals (keys, speech) are offered to the running verb first
+/// (gather takes keys, a barge-in say stops) and otherwise become events.
+/// </summary>
+internal sealed class WebhookCallScript
+{
+    private readonly CallContext _call;
+    private readonly WebhookClient _client;
+    private readonly ApplicationSettings _settings;
+    private readonly AudioFileLibrary _audio;
+    private readonly TtsSettings _tts;
+    private readonly ILogger _logger;
+    private readonly CallEventFactory _events;
+    private readonly VerbQueue _verbs = new();
+    private Func<CallSignal, bool>? _signalListener;
+    private WebhookEventSender? _sender;
+
+    public WebhookCallScript(CallContext call, WebhookClient client, ApplicationSettings settings, AudioFileLibrary audio, TtsSettings tts, TimeProvider time, ILogger logger)
+    {
+        _call = call;
+        _client = client;
+        _settings = settings;
+        _audio = audio;
+        _tts = tts;
+        _logger = logger;
+        _events = new CallEventFactory(call.Record, time);
+    }
+
+    /// <summary>Asks the application about the call, answers it through <paramref name="answer"/>, then runs its verbs until the call ends.</summary>
+    public async Task RunAsync(Uri application, Func<Task> answer, CancellationToken cancellationToken)
+    {
+        await using var sender = new WebhookEventSender(_client, application, OnReply);
+        _sender = sender;
+        var first = await sender.SendAsync(_events.Create("call.incoming"));
+        await answer();
+        if (!first.Delivered)
+        {
+            await FallBackAsync(first.Failure);
+            return;
+        }
+
+        ReportErrors(first.Errors);
+        _verbs.Append(first.Verbs);
+        sender.Post(_events.Create("call.answered"));
+        var signals = DispatchSignalsAsync();
+        try
+        {
+            while (true)
+            {
+                var verb = await _verbs.NextAsync(_call.Ended);
+                ApplicationLog.VerbStarted(_logger, verb.Name);
+                if (!await ExecuteAsync(verb, cancellationToken))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_call.Ended.IsCancellationRequested)
+        {
+            // The caller hung up.
+        }
+        finally
+        {
+            var reason = await _call.Call.Completion.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : default, TaskScheduler.Default);
+            sender.Post(_events.Create("call.ended", ("outcome", CallOutcomes.Name(reason)), ("sipCode", 200)));
+            await signals;
+        }
+    }
+
+    /// <summary>Runs one verb; false when the call is over (hangup).</summary>
+    private async Task<bool> ExecuteAsync(CallVerb verb, CancellationToken cancellationToken)
+    {
+        switch (verb)
+        {
+            case SayVerb say:
+                var said = await SayAsync(say);
+                PostSayResult(said, ("text", say.Text));
+                return true;
+            case PlayVerb play:
+                await PlayAsync(play);
+                return true;
+            case GatherVerb gather:
+                await GatherAsync(gather);
+                return true;
+            case PauseVerb pause:
+                await Task.Delay(pause.Duration, _call.Ended);
+                return true;
+            case HangupVerb:
+                await _call.Call.HangupAsync(cancellationToken);
+                return false;
+            case TransferVerb transfer:
+                ReportError($"transfer to {transfer.To} is not supported yet (it needs REFER, which comes with the SIP trunk work); the call goes on");
+                return true;
+            case RedirectVerb redirect:
+                _sender!.Url = redirect.Url;
+                var reply = await _sender.SendAsync(_events.Create("call.redirect", ("url", redirect.Url.ToString())));
+                if (!reply.Delivered)
+                {
+                    await FallBackAsync(reply.Failure);
+                    return false;
+                }
+
+                ReportErrors(reply.Errors);
+                _verbs.ReplaceWith(reply.Verbs);
+                return true;
+            default:
+                ReportError($"verb '{verb.Name}' cannot run here");
+                return true;
+        }
+    }
+
+    private async Task<SayResult> SayAsync(SayVerb say)
+    {
+        var voice = say.Voice is { } name ? new VoiceProfile(_tts.Engine, name, _tts.Speed) : null;
+        using var listener = say.BargeIn ? Listen(BargeInListener) : null;
+        return await _call.Speaker.SayAsync(say.Text, _call.Ended, voice);
+    }
+
+    private async Task PlayAsync(PlayVerb play)
+    {
+        if (!_audio.TryLoad(play.File, out var audio, out var error))
+        {
+            ReportError(error);
+            return;
+        }
+
+        using var listener = play.BargeIn ? Listen(BargeInListener) : null;
+        var played = await _call.Speaker.PlayPcmAsync(audio!.Samples, audio.SampleRate, _call.Ended);
+        PostSayResult(played, ("file", play.File));
+    }
+
+    /// <summary>A barge-in listener: caller speech or a key stops what is playing; the key still becomes a dtmf event.</summary>
+    private bool BargeInListener(CallSignal signal)
+    {
+        if (signal.Kind is CallSignalKind.SpeechStarted or CallSignalKind.Digit)
+        {
+            _call.Speaker.Interrupt();
+        }
+
+        return false;
+    }
+
+    private async Task GatherAsync(GatherVerb gather)
+    {
+        var digits = Channel.CreateUnbounded<char>();
+        using var listener = Listen(signal =>
+        {
+            if (signal.Kind == CallSignalKind.Digit)
+            {
+                if (gather.Prompt?.BargeIn == true)
+                {
+                    _call.Speaker.Interrupt();
+                }
+
+                digits.Writer.TryWrite(signal.Digit);
+                return true;
+            }
+
+            if (signal.Kind == CallSignalKind.SpeechStarted && gather.Prompt?.BargeIn == true)
+            {
+                _call.Speaker.Interrupt();
+            }
+
+            return false;
+        });
+
+        if (gather.Prompt is { } prompt)
+        {
+            await _call.Speaker.SayAsync(prompt.Text, _call.Ended, prompt.Voice is { } v ? new VoiceProfile(_tts.Engine, v, _tts.Speed) : null);
+        }
+
+        var collected = new System.Text.StringBuilder();
+        var reason = "timeout";
+        while (true)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_call.Ended);
+            timeout.CancelAfter(gather.Timeout);
+            char digit;
+            try
+            {
+                digit = await digits.Reader.ReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!_call.Ended.IsCancellationRequested)
+            {
+                break;
+            }
+
+            if (digit == gather.FinishOnKey)
+            {
+                reason = "finishOnKey";
+                break;
+            }
+
+            collected.Append(digit);
+            if (collected.Length == gather.NumDigits)
+            {
+                reason = "numDigits";
+                break;
+            }
+        }
+
+        ApplicationLog.GatherDone(_logger, collected.ToString(), reason);
+        _sender!.Post(_events.Create("gather.done", ("digits", collected.ToString()), ("reason", reason)));
+    }
+
+    private void PostSayResult(SayResult result, (string Key, JsonNode? Value) what)
+    {
+        var name = result.Outcome switch
+        {
+            "completed" => "say.done",
+            "interrupted" => "say.interrupted",
+            _ => null,
+        };
+        if (name is null)
+        {
+            ReportError($"speech failed ({what.Key}: {what.Value})");
+            return;
+        }
+
+        if (!_call.Ended.IsCancellationRequested)
+        {
+            _sender!.Post(_events.Create(name, what, ("playedMs", result.PlayedMs)));
+        }
+    }
+
+    /// <summary>Reads the caller's signals for the whole call: the running verb sees each first; the rest become events.</summary>
+    private async Task DispatchSignalsAsync()
+    {
+        try
+        {
+            await foreach (var signal in _call.Signals.ReadAllAsync(_call.Ended))
+            {
+                var consumed = Volatile.Read(ref _signalListener)?.Invoke(signal) ?? false;
+                switch (signal.Kind)
+                {
+                    case CallSignalKind.SpeechStarted:
+                        _sender!.Post(_events.Create("speech.started"));
+                        break;
+                    case CallSignalKind.SpeechStopped:
+                        _sender!.Post(_events.Create("speech.stopped"));
+                        break;
+                    case CallSignalKind.Digit when !consumed:
+                        _sender!.Post(_events.Create("dtmf", ("digit", signal.Digit.ToString())));
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_call.Ended.IsCancellationRequested)
+        {
+        }
+    }
+
+    private ListenerScope Listen(Func<CallSignal, bool> listener)
+    {
+        Volatile.Write(ref _signalListener, listener);
+        return new ListenerScope(this, listener);
+    }
+
+    private void OnReply(string eventName, WebhookReply reply)
+    {
+        if (eventName == "call.error")
+        {
+            // Never answer an error report with another one: a broken application would loop.
+            foreach (var error in reply.Errors)
+            {
+                ApplicationLog.CallError(_logger, error);
+            }
+        }
+        else
+        {
+            ReportErrors(reply.Errors);
+        }
+
+        if (reply.Delivered)
+        {
+            _verbs.Append(reply.Verbs);
+        }
+        else if (_verbs.Count == 0 && !_call.Ended.IsCancellationRequested)
+        {
+            // Nothing left to run and the application cannot be reached: the call would wait forever.
+            ApplicationLog.ApplicationUnreachable(_logger, reply.Failure ?? "?");
+            _verbs.Append([new SayVerb(_settings.FallbackMessage, null, false), new HangupVerb()]);
+        }
+    }
+
+    private async Task FallBackAsync(string? failure)
+    {
+        ApplicationLog.ApplicationUnreachable(_logger, failure ?? "?");
+        await _call.Speaker.SayAsync(_settings.FallbackMessage, _call.Ended);
+        await _call.Call.HangupAsync(CancellationToken.None);
+    }
+
+    private void ReportErrors(IReadOnlyList<string> errors)
+    {
+        foreach (var error in errors)
+        {
+            ReportError(error);
+        }
+    }
+
+    private void ReportError(string error)
+    {
+        ApplicationLog.CallError(_logger, error);
+        if (!_call.Ended.IsCancellationRequested)
+        {
+            _sender?.Post(_events.Create("call.error", ("error", error)));
+        }
+    }
+
+    private sealed class ListenerScope(WebhookCallScript owner, Func<CallSignal, bool> listener) : IDisposable
+    {
+        public void Dispose() => Interlocked.CompareExchange(ref owner._signalListener, null, listener);
+    }
+}

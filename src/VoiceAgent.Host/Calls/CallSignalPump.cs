@@ -1,0 +1,63 @@
+using System.Threading.Channels;
+using VoiceAgent.Telephony.Media;
+using VoiceAgent.Telephony.Media.Vad;
+
+namespace VoiceAgent.Host.Calls;
+
+/// <summary>
+/// Merges a call's DTMF digits and voice-activity transitions into one ordered stream of
+/// <see cref="CallSignal"/>s for the call's script, and records the speech transitions on the call.
+/// One pump per call; it ends with the call.
+/// </summary>
+internal sealed class CallSignalPump
+{
+    private readonly Channel<CallSignal> _signals = Channel.CreateUnbounded<CallSignal>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TimeProvider _time;
+
+    private CallSignalPump(TimeProvider time) => _time = time;
+
+    public ChannelReader<CallSignal> Signals => _signals.Reader;
+
+    public static CallSignalPump Start(RtpStream stream, CallRecord record, TimeProvider time, ILogger logger, CancellationToken callEnded)
+    {
+        var pump = new CallSignalPump(time);
+        var digits = pump.PumpDigitsAsync(stream, logger, callEnded);
+        var speech = pump.PumpSpeechAsync(stream, record, logger, callEnded);
+        _ = Task.WhenAll(digits, speech).ContinueWith(_ => pump._signals.Writer.TryComplete(), TaskScheduler.Default);
+        return pump;
+    }
+
+    private async Task PumpDigitsAsync(RtpStream stream, ILogger logger, CancellationToken callEnded)
+    {
+        try
+        {
+            await foreach (var digit in stream.Digits.ReadAllAsync(callEnded))
+            {
+                HostLog.DtmfReceived(logger, digit.Digit, digit.DurationMs);
+                _signals.Writer.TryWrite(new CallSignal(CallSignalKind.Digit, digit.Digit, _time.GetUtcNow()));
+            }
+        }
+        catch (OperationCanceledException) when (callEnded.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task PumpSpeechAsync(RtpStream stream, CallRecord record, ILogger logger, CancellationToken callEnded)
+    {
+        try
+        {
+            await foreach (var activity in stream.VoiceActivity.ReadAllAsync(callEnded))
+            {
+                var started = activity.Transition == VoiceActivityTransition.SpeechStarted;
+                var name = started ? "speech-started" : "speech-stopped";
+                var at = _time.GetUtcNow();
+                record.AddCallerSpeech(name, at);
+                HostLog.CallerSpeech(logger, name);
+                _signals.Writer.TryWrite(new CallSignal(started ? CallSignalKind.SpeechStarted : CallSignalKind.SpeechStopped, '\0', at));
+            }
+        }
+        catch (OperationCanceledException) when (callEnded.IsCancellationRequested)
+        {
+        }
+    }
+}

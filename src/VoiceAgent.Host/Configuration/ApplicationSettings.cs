@@ -1,0 +1,40 @@
+namespace VoiceAgent.Host.Configuration;
+
+/// <summary>The call application for inbound calls (keys under <c>Inbound</c>).</summary>
+/// <param name="WebhookUrl">Inbound:WebhookUrl; null runs the embedded demo script.</param>
+/// <param name="WebhookSecret">Inbound:WebhookSecret, the HMAC-SHA256 key that signs every request.</param>
+/// <param name="FallbackMessage">Inbound:FallbackMessage, spoken before hanging up when the application cannot be reached.</param>
+/// <param name="AudioDirectory">Inbound:AudioDirectory, where the <c>play</c> verb finds WAV files.</param>
+/// <param name="AttemptTimeout">Inbound:WebhookTimeoutSeconds, per request attempt.</param>
+/// <param name="Retries">Inbound:WebhookRetries, further attempts after a failed one (with back-off).</param>
+internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret, string FallbackMessage, string AudioDirectory, TimeSpan AttemptTimeout, int Retries)
+{
+    public const string DefaultFallbackMessage = "Sorry, this service is not available right now. Please try again later. Goodbye.";
+
+    public static ApplicationSettings Load(ConfigurationReader reader)
+    {
+        Uri? url = null;
+        var text = reader.ReadString("Inbound:WebhookUrl", string.Empty, allowEmpty: true);
+        if (text.Length > 0)
+        {
+            if (!Uri.TryCreate(text, UriKind.Absolute, out url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ConfigurationException($"Inbound:WebhookUrl must be an absolute http or https URL; got '{text}'.");
+            }
+        }
+
+        var secret = reader.ReadString("Inbound:WebhookSecret", string.Empty, allowEmpty: true);
+        if (url is not null && secret.Length < 16)
+        {
+            throw new ConfigurationException("Inbound:WebhookSecret must be set (at least 16 characters) when Inbound:WebhookUrl is: every webhook request is signed with it.");
+        }
+
+        return new ApplicationSettings(
+            url,
+            secret,
+            reader.ReadString("Inbound:FallbackMessage", DefaultFallbackMessage),
+            reader.ReadString("Inbound:AudioDirectory", "audio"),
+            TimeSpan.FromSeconds(reader.ReadDouble("Inbound:WebhookTimeoutSeconds", 5, 0.5, 60)),
+            reader.ReadInt("Inbound:WebhookRetries", 2, 0, 10));
+    }
+}
