@@ -5,6 +5,7 @@ using VoiceAgent.Host.Applications;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
+using VoiceAgent.Host.Storage;
 using VoiceAgent.Host.Telephony;
 
 namespace VoiceAgent.Host;
@@ -86,6 +87,10 @@ internal static class VoiceAgentApp
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReadinessState>();
+        // The store is registered before telephony so it stops after it: calls ending at shutdown are still written.
+        builder.Services.AddSingleton(settings.Storage);
+        builder.Services.AddSingleton<SqliteCallStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SqliteCallStore>());
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddVoiceAgentTelephony();
         builder.Services.AddVoiceAgentSpeech();

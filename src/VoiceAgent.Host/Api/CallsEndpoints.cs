@@ -1,17 +1,107 @@
+using System.Globalization;
+using System.Text;
 using VoiceAgent.Host.Calls;
+using VoiceAgent.Host.Storage;
 
 namespace VoiceAgent.Host.Api;
 
-/// <summary><c>/v1/calls</c>: the calls this host knows, with each utterance's latency timeline.</summary>
+/// <summary>
+/// <c>/v1/calls</c>: every call this host has handled (kept in the call record store), with each
+/// utterance's latency timeline. Live calls are read from memory so their counters are current.
+/// </summary>
 internal static class CallsEndpoints
 {
+    private const int DefaultLimit = 100;
+    private const int MaxLimit = 1000;
+    private static readonly string[] Directions = ["inbound", "outbound"];
+
     public static void MapCallsEndpoints(this IEndpointRouteBuilder app)
     {
-        var calls = app.MapGroup("/v1/calls");
-        calls.MapGet("/", (CallRegistry registry) => Results.Ok(registry.List()));
-        calls.MapGet("/{id}", (string id, CallRegistry registry) =>
-            registry.Find(id) is { } call
-                ? Results.Ok(call.ToView())
-                : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not found", detail: $"No call with id '{id}'."));
+        var calls = app.MapGroup("/v1/calls").WithTags("Calls");
+        calls.MapGet("/", ListAsync)
+            .WithSummary("Lists calls, oldest first within the page; filters: since, until (ISO 8601), direction, outcome, number; paging: limit (1-1000, default 100), offset (from the newest). X-Total-Count gives the number of matches.");
+        calls.MapGet("/{id}", GetAsync).WithSummary("One call with its events, utterances and timelines.");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, CallRegistry registry, SqliteCallStore store, string? since, string? until, string? direction, string? outcome, string? number, string? limit, string? offset, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var query = new CallQuery(
+            ParseTime("since", since, errors),
+            ParseTime("until", until, errors),
+            direction is null || Directions.Contains(direction) ? direction : Invalid("direction", "must be inbound or outbound", errors),
+            string.IsNullOrWhiteSpace(outcome) ? null : outcome,
+            string.IsNullOrWhiteSpace(number) ? null : number,
+            ParseInt("limit", limit, DefaultLimit, 1, MaxLimit, errors),
+            ParseInt("offset", offset, 0, 0, int.MaxValue, errors));
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "Invalid call query");
+        }
+
+        var (page, total) = await store.QueryAsync(query, cancellationToken);
+        http.Response.Headers["X-Total-Count"] = total.ToString(CultureInfo.InvariantCulture);
+        var json = new StringBuilder("[");
+        foreach (var (id, stored) in page)
+        {
+            if (json.Length > 1)
+            {
+                json.Append(',');
+            }
+
+            json.Append(registry.Find(id) is { } live ? SqliteCallStore.Serialize(live.ToView()) : stored);
+        }
+
+        return Results.Text(json.Append(']').ToString(), "application/json", Encoding.UTF8);
+    }
+
+    private static async Task<IResult> GetAsync(string id, CallRegistry registry, SqliteCallStore store, CancellationToken cancellationToken)
+    {
+        if (registry.Find(id) is { } live)
+        {
+            return Results.Text(SqliteCallStore.Serialize(live.ToView()), "application/json", Encoding.UTF8);
+        }
+
+        return await store.FindAsync(id, cancellationToken) is { } stored
+            ? Results.Text(stored, "application/json", Encoding.UTF8)
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not found", detail: $"No call with id '{id}'.");
+    }
+
+    private static DateTimeOffset? ParseTime(string field, string? value, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+        {
+            return parsed;
+        }
+
+        errors[field] = [$"'{value}' is not an ISO 8601 time (e.g. 2026-11-28T09:00:00Z)"];
+        return null;
+    }
+
+    private static int ParseInt(string field, string? value, int defaultValue, int min, int max, Dictionary<string, string[]> errors)
+    {
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= min && parsed <= max)
+        {
+            return parsed;
+        }
+
+        errors[field] = [string.Create(CultureInfo.InvariantCulture, $"must be an integer from {min} to {max}")];
+        return defaultValue;
+    }
+
+    private static string? Invalid(string field, string message, Dictionary<string, string[]> errors)
+    {
+        errors[field] = [message];
+        return null;
     }
 }

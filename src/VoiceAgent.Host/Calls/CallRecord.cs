@@ -19,6 +19,8 @@ internal sealed class CallRecord
     private string? _endReason;
     private Func<RtpStreamStatistics>? _mediaStatistics;
     private readonly ConcurrentQueue<CallerSpeechView> _callerSpeech = new();
+    private readonly ConcurrentQueue<CallEventView> _events = new();
+    private Action<CallRecord>? _changed;
 
     public CallRecord(string id, string sipCallId, string from, string to, string direction, DateTimeOffset startedAt)
     {
@@ -42,6 +44,11 @@ internal sealed class CallRecord
 
     public DateTimeOffset StartedAt { get; }
 
+    /// <summary>Called after every change (the durable store writes the record again).</summary>
+    public void ObserveChanges(Action<CallRecord> changed) => _changed = changed;
+
+    private void NotifyChanged() => Volatile.Read(ref _changed)?.Invoke(this);
+
     public CallState State
     {
         get
@@ -61,6 +68,8 @@ internal sealed class CallRecord
             _answeredAt = at;
             _state = CallState.Answered;
         }
+
+        NotifyChanged();
     }
 
     public void MarkEnded(string reason, DateTimeOffset at)
@@ -76,17 +85,31 @@ internal sealed class CallRecord
             _endedAt = at;
             _state = CallState.Ended;
         }
+
+        NotifyChanged();
     }
 
     /// <summary>Lets the API read the call's RTP counters (loss, jitter) while and after it runs.</summary>
     public void AttachMedia(Func<RtpStreamStatistics> statistics) => _mediaStatistics = statistics;
 
-    public void AddCallerSpeech(string transition, DateTimeOffset at) => _callerSpeech.Enqueue(new CallerSpeechView(transition, at));
+    public void AddCallerSpeech(string transition, DateTimeOffset at)
+    {
+        _callerSpeech.Enqueue(new CallerSpeechView(transition, at));
+        NotifyChanged();
+    }
+
+    /// <summary>Keeps an event of the call (a key, an application event) in its record.</summary>
+    public void AddEvent(string name, DateTimeOffset at, string? detail = null)
+    {
+        _events.Enqueue(new CallEventView(name, at, detail));
+        NotifyChanged();
+    }
 
     public UtteranceRecord AddUtterance(Utterance utterance, DateTimeOffset at)
     {
-        var record = new UtteranceRecord(utterance, at);
+        var record = new UtteranceRecord(utterance, at, NotifyChanged);
         _utterances.Enqueue(record);
+        NotifyChanged();
         return record;
     }
 
@@ -99,6 +122,7 @@ internal sealed class CallRecord
                 StartedAt, _answeredAt, _endedAt, _endReason,
                 [.. _utterances.Select(u => u.ToView())],
                 [.. _callerSpeech],
+                [.. _events],
                 _mediaStatistics?.Invoke());
         }
     }

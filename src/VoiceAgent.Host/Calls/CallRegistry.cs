@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
+using VoiceAgent.Host.Storage;
 
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>
 /// Calls known to this process, newest last. Ended calls are kept (up to a limit) so their
-/// timelines stay readable through the API after hang-up.
+/// timelines stay readable through the API after hang-up. Every record is also kept durably by
+/// the <see cref="SqliteCallStore"/>, which answers for calls of earlier runs.
 /// </summary>
-internal sealed class CallRegistry
+internal sealed class CallRegistry(SqliteCallStore store)
 {
     private const int MaxRetained = 1000;
     private readonly ConcurrentDictionary<string, CallRecord> _calls = new(StringComparer.Ordinal);
@@ -14,6 +16,8 @@ internal sealed class CallRegistry
 
     public void Add(CallRecord call)
     {
+        call.ObserveChanges(store.Enqueue);
+        store.Enqueue(call);
         _calls[call.Id] = call;
         _order.Enqueue(call.Id);
         while (_order.Count > MaxRetained && _order.TryPeek(out var oldest)

@@ -21,20 +21,22 @@ internal sealed class CallSignalPump
     public static CallSignalPump Start(RtpStream stream, CallRecord record, TimeProvider time, ILogger logger, CancellationToken callEnded)
     {
         var pump = new CallSignalPump(time);
-        var digits = pump.PumpDigitsAsync(stream, logger, callEnded);
+        var digits = pump.PumpDigitsAsync(stream, record, logger, callEnded);
         var speech = pump.PumpSpeechAsync(stream, record, logger, callEnded);
         _ = Task.WhenAll(digits, speech).ContinueWith(_ => pump._signals.Writer.TryComplete(), TaskScheduler.Default);
         return pump;
     }
 
-    private async Task PumpDigitsAsync(RtpStream stream, ILogger logger, CancellationToken callEnded)
+    private async Task PumpDigitsAsync(RtpStream stream, CallRecord record, ILogger logger, CancellationToken callEnded)
     {
         try
         {
             await foreach (var digit in stream.Digits.ReadAllAsync(callEnded))
             {
                 HostLog.DtmfReceived(logger, digit.Digit, digit.DurationMs);
-                _signals.Writer.TryWrite(new CallSignal(CallSignalKind.Digit, digit.Digit, _time.GetUtcNow()));
+                var at = _time.GetUtcNow();
+                record.AddEvent("dtmf", at, digit.Digit.ToString());
+                _signals.Writer.TryWrite(new CallSignal(CallSignalKind.Digit, digit.Digit, at));
             }
         }
         catch (OperationCanceledException) when (callEnded.IsCancellationRequested)

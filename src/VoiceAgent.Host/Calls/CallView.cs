@@ -17,4 +17,5 @@ internal sealed record CallView(
     string? EndReason,
     IReadOnlyList<UtteranceView> Utterances,
     IReadOnlyList<CallerSpeechView> CallerSpeech,
+    IReadOnlyList<CallEventView> Events,
     RtpStreamStatistics? Media);

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace VoiceAgent.Host.Configuration;
 
 /// <summary>All settings, read and validated once at start-up.</summary>
-internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound, ApplicationSettings Application)
+internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound, ApplicationSettings Application, StorageSettings Storage)
 {
     public const string DefaultGreeting =
         "Hello, you have reached the Voice Agent demo line. Press any key on your phone and I will tell you which key you pressed. Press the hash key to hang up.";
@@ -55,7 +55,8 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
             media,
             new TtsSettings(engine, voice, speed),
             new InboundSettings(greeting, goodbye),
-            ApplicationSettings.Load(reader));
+            ApplicationSettings.Load(reader),
+            StorageSettings.Load(reader));
     }
 
     /// <summary>

@@ -12,10 +12,12 @@ namespace VoiceAgent.Host.Tests.Infrastructure;
 internal sealed class RunningHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly string _dataDirectory;
 
-    private RunningHost(WebApplication app, int sipPort, Uri httpBase)
+    private RunningHost(WebApplication app, int sipPort, Uri httpBase, string dataDirectory)
     {
         _app = app;
+        _dataDirectory = dataDirectory;
         SipPort = sipPort;
         Http = new HttpClient { BaseAddress = httpBase, Timeout = TimeSpan.FromSeconds(10) };
     }
@@ -32,8 +34,10 @@ internal sealed class RunningHost : IAsyncDisposable
     {
         var sipPort = FreePorts.Udp();
         var rtp = FreePorts.UdpRange(40);
+        var data = Directory.CreateTempSubdirectory("voiceagent-host-").FullName;
         string[] args =
         [
+            $"--Storage:Sqlite:Path={Path.Combine(data, "calls.db")}",
             "--Sip:ListenAddress=127.0.0.1",
             $"--Sip:Port={sipPort}",
             $"--Rtp:PortMin={rtp.Min}",
@@ -43,7 +47,7 @@ internal sealed class RunningHost : IAsyncDisposable
         ];
         var app = VoiceAgentApp.Build(args);
         await app.StartAsync();
-        var host = new RunningHost(app, sipPort, new Uri(app.Urls.First()));
+        var host = new RunningHost(app, sipPort, new Uri(app.Urls.First()), data);
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(30));
         return host;
     }
@@ -93,5 +97,12 @@ internal sealed class RunningHost : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 }

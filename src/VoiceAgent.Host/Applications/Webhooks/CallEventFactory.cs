@@ -26,6 +26,12 @@ internal sealed class CallEventFactory(CallRecord call, TimeProvider time)
             evt[key] = value;
         }
 
+        // The record keeps the application's view of the call; keys and speech it already has.
+        if (name != "dtmf" && !name.StartsWith("speech.", StringComparison.Ordinal))
+        {
+            call.AddEvent(name, time.GetUtcNow(), fields.Length == 0 ? null : new JsonObject(fields.Select(f => KeyValuePair.Create(f.Key, f.Value?.DeepClone()))).ToJsonString());
+        }
+
         return evt;
     }
 }
