@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using VoiceAgent.Tts.Frontend;
 
 namespace VoiceAgent.Tts.Engines.Piper;
 
@@ -57,7 +58,7 @@ internal sealed class PiperPhonemeIdMap
         var ids = new List<long>(phonemes.Length * 2 + 3);
         ids.AddRange(_bos);
         ids.AddRange(_pad);
-        foreach (var rune in phonemes.Normalize(NormalizationForm.FormD).EnumerateRunes())
+        foreach (var rune in LatinDecomposition.Decompose(phonemes).EnumerateRunes())
         {
             if (!_ids.TryGetValue(rune.Value, out var phonemeIds))
             {
