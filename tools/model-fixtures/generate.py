@@ -181,12 +181,9 @@ def kokoro_model(seed, speed_dtype, waveform_rank, style_name="style"):
         const("w1", quantized(r, (32, hidden), 0.4)),
         const("w_style", quantized(r, (KOKORO_STYLE, hidden), 0.1)),
         const("w2", quantized(r, (hidden, KOKORO_HOP), 0.3)),
-        const("axes0", np.array([0], dtype=np.int64)),
         const("axes1", np.array([1], dtype=np.int64)),
         const("out_gain", np.array(0.7, dtype=np.float32)),
         const("out_shape", np.array([1, -1] if waveform_rank == 2 else [-1], dtype=np.int64)),
-        const("zero_i64", np.array(0, dtype=np.int64)),
-        const("one_i64", np.array(1, dtype=np.int64)),
     ]
     nodes = [
         helper.make_node("Gather", ["emb", "input_ids"], ["e"], axis=0),
@@ -218,6 +215,11 @@ def kokoro_model(seed, speed_dtype, waveform_rank, style_name="style"):
         outputs = [
             helper.make_tensor_value_info("waveform", TensorProto.FLOAT, ["num_samples"]),
             helper.make_tensor_value_info("duration", TensorProto.INT64, ["sequence_length"]),
+        ]
+        inits += [
+            const("axes0", np.array([0], dtype=np.int64)),
+            const("zero_i64", np.array(0, dtype=np.int64)),
+            const("one_i64", np.array(1, dtype=np.int64)),
         ]
         nodes += [
             helper.make_node("Squeeze", ["input_ids", "axes0"], ["ids1"]),

@@ -68,6 +68,10 @@ internal sealed class OnnxSessionFactory
             InterOpNumThreads = _options.InterOpThreads,
             ExecutionMode = _options.InterOpThreads > 1 ? ExecutionMode.ORT_PARALLEL : ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+
+            // ORT writes its own warnings to stderr, outside our logging; a model that does not fit is reported by
+            // ModelContract with the file and tensor, so only ORT's errors are worth its console output.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
 
         // Idle ORT worker threads spin by default; on 2 cores shared with the media clock that spinning steals the
