@@ -135,6 +135,32 @@ public sealed class ModelPackLoadingTests
     }
 
     [Fact]
+    public async Task Npy_voice_pack_speaks_exactly_as_the_same_raw_bin_pack()
+    {
+        var copy = OnnxFixtures.CopyToTemp(OnnxFixtures.KokoroPack);
+        var bin = Path.Combine(copy, "voices", "am_beta.bin");
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (510, 1, 256), }";
+        header = header.PadRight(118 - 1) + "\n"; // 10-byte preamble + header = 128, as numpy aligns it
+        using (var npy = File.Create(Path.Combine(copy, "voices", "am_beta.npy")))
+        {
+            npy.Write([0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0, (byte)header.Length, 0]);
+            npy.Write(System.Text.Encoding.ASCII.GetBytes(header));
+            npy.Write(File.ReadAllBytes(bin));
+        }
+
+        var manifestPath = Path.Combine(copy, "manifest.json");
+        File.WriteAllText(manifestPath, File.ReadAllText(manifestPath).Replace("am_beta.bin", "am_beta.npy", StringComparison.Ordinal));
+        await using var npyEngine = await OnnxFixtures.LoadAsync(copy);
+        await using var binEngine = await OnnxFixtures.LoadAsync(OnnxFixtures.KokoroPack);
+        var voice = new VoiceProfile("kokoro", "am_beta");
+
+        var fromNpy = await OnnxFixtures.SynthesizeAsync(npyEngine, "Hello there.", voice);
+        var fromBin = await OnnxFixtures.SynthesizeAsync(binEngine, "Hello there.", voice);
+
+        Assert.Equal(fromBin.Samples.ToArray(), fromNpy.Samples.ToArray());
+    }
+
+    [Fact]
     public void Unknown_engine_in_the_manifest_is_refused()
     {
         var copy = OnnxFixtures.CopyToTemp(OnnxFixtures.KokoroPack);
