@@ -107,6 +107,20 @@ public sealed class ModelPackLoadingTests
     }
 
     [Fact]
+    public async Task Model_file_that_is_not_onnx_fails_initialization_naming_the_file()
+    {
+        var copy = OnnxFixtures.CopyToTemp(OnnxFixtures.PiperPack);
+        var model = Path.Combine(copy, "en_US-fixture-low.onnx");
+        File.WriteAllText(model, "<html>404 Not Found</html>");
+        var engine = OnnxEngineFactory.Load(copy, new OnnxEngineOptions(), NullLogger.Instance);
+
+        var error = await Assert.ThrowsAsync<ModelPackException>(() => engine.InitializeAsync(CancellationToken.None).AsTask().WaitAsync(OnnxFixtures.Timeout));
+
+        Assert.Equal(model, error.Path);
+        Assert.Contains(model, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Manifest_io_names_override_the_family_defaults()
     {
         var copy = OnnxFixtures.CopyToTemp(OnnxFixtures.KokoroPack);
