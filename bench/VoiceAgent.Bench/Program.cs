@@ -2,4 +2,6 @@ using VoiceAgent.Bench;
 
 return args.Length > 0 && args[0] == "media"
     ? await MediaPacingBenchmark.RunAsync(args)
-    : await FirstAudioBenchmark.RunAsync(args);
+    : args.Length > 0 && args[0] == "onnx"
+        ? await NeuralEngineBenchmark.RunAsync(args)
+        : await FirstAudioBenchmark.RunAsync(args);

@@ -45,14 +45,41 @@ public sealed class EspeakPhonemizer
         }
 
         await _library.InitializeAsync(_dataPath, cancellationToken).ConfigureAwait(false);
+        var ipa = await _library.ToIpaAsync(ClauseTexts(clauses), voice, cancellationToken).ConfigureAwait(false);
+        return Join(clauses, ipa);
+    }
+
+    /// <summary>
+    /// Synchronous <see cref="PhonemizeAsync"/> for stage 1 of the phoneme-driven engines (<c>ITtsEngine.Tokenize</c>
+    /// is synchronous). Call <see cref="InitializeAsync"/> first.
+    /// </summary>
+    /// <exception cref="ArgumentException">The voice is not known to espeak-ng.</exception>
+    /// <exception cref="ObjectDisposedException">espeak-ng was not initialized or has been terminated.</exception>
+    public string Phonemize(string text, string voice, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var clauses = ClauseSplitter.Split(text);
+        if (clauses.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        return Join(clauses, _library.ToIpa(ClauseTexts(clauses), voice, cancellationToken));
+    }
+
+    private static string[] ClauseTexts(IReadOnlyList<Clause> clauses)
+    {
         var texts = new string[clauses.Count];
         for (var i = 0; i < clauses.Count; i++)
         {
             texts[i] = clauses[i].Text;
         }
 
-        var ipa = await _library.ToIpaAsync(texts, voice, cancellationToken).ConfigureAwait(false);
+        return texts;
+    }
 
+    private static string Join(IReadOnlyList<Clause> clauses, string[] ipa)
+    {
         var builder = new StringBuilder();
         for (var i = 0; i < clauses.Count; i++)
         {

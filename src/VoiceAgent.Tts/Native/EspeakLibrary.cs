@@ -131,6 +131,33 @@ internal sealed class EspeakLibrary : IAsyncDisposable
         return result;
     }
 
+    /// <summary>
+    /// Synchronous <see cref="ToIpaAsync"/> for stage 1, whose <c>ITtsEngine.Tokenize</c> is synchronous: a clause
+    /// translates in well under a millisecond, so blocking a pool thread on the gate briefly is cheaper than
+    /// sync-over-async. Requires <see cref="InitializeAsync"/> to have run (engines do it in their own initialization).
+    /// </summary>
+    public string[] ToIpa(IReadOnlyList<string> clauses, string voice, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(clauses);
+        var result = new string[clauses.Count];
+        _gate.Wait(cancellationToken);
+        try
+        {
+            EnsureInitialized();
+            SelectVoice(voice);
+            for (var i = 0; i < clauses.Count; i++)
+            {
+                result[i] = ToIpaLocked(clauses[i]);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        return result;
+    }
+
     /// <summary>Calls espeak_Terminate. Only the host does this, at process exit: the library cannot be re-initialized reliably.</summary>
     public async ValueTask DisposeAsync()
     {

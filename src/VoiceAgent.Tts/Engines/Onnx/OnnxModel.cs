@@ -1,0 +1,52 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace VoiceAgent.Tts.Engines.Onnx;
+
+/// <summary>
+/// One loaded ONNX model. Owns its <see cref="InferenceSession"/>; Run is thread-safe (ORT sessions allow concurrent
+/// runs), and every run has its own inputs and outputs, so sessions of different calls never share a buffer.
+/// </summary>
+internal sealed class OnnxModel : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    public OnnxModel(string file, InferenceSession session, OnnxExecutionProvider provider, TimeSpan loadTime)
+    {
+        File = file;
+        _session = session;
+        Provider = provider;
+        LoadTime = loadTime;
+    }
+
+    public string File { get; }
+
+    public OnnxExecutionProvider Provider { get; }
+
+    public TimeSpan LoadTime { get; }
+
+    public IReadOnlyDictionary<string, NodeMetadata> Inputs => _session.InputMetadata;
+
+    public IReadOnlyDictionary<string, NodeMetadata> Outputs => _session.OutputMetadata;
+
+    /// <summary>
+    /// Runs the model and returns a copy of <paramref name="outputName"/> as floats (the copy is the caller's: the
+    /// ORT-owned output is freed here). Cancellation sets RunOptions.Terminate, which stops the run between kernels.
+    /// </summary>
+    public float[] Run(IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, string outputName, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+        try
+        {
+            using var outputs = _session.Run(runOptions, inputNames, inputs, [outputName]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The model run was cancelled.", ex, cancellationToken);
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
