@@ -93,12 +93,13 @@ internal static class VoiceAgentApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SqliteCallStore>());
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddVoiceAgentTelephony();
-        builder.Services.AddVoiceAgentSpeech();
+        builder.Services.AddVoiceAgentSpeech(settings.Tts);
         builder.Services.AddVoiceAgentApplications(settings.Application);
 
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapCallsEndpoints();
+        app.MapVoicesEndpoints();
         return app;
     }
 }

@@ -4,6 +4,7 @@ using VoiceAgent.Host.Applications.Verbs;
 using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
+using VoiceAgent.Host.Speech;
 using VoiceAgent.Tts;
 
 namespace VoiceAgent.Host.Applications;
@@ -19,20 +20,20 @@ internal sealed class WebhookCallScript
     private readonly WebhookClient _client;
     private readonly ApplicationSettings _settings;
     private readonly AudioFileLibrary _audio;
-    private readonly TtsSettings _tts;
+    private readonly VoiceDirectory _voices;
     private readonly ILogger _logger;
     private readonly CallEventFactory _events;
     private readonly VerbQueue _verbs = new();
     private Func<CallSignal, bool>? _signalListener;
     private WebhookEventSender? _sender;
 
-    public WebhookCallScript(CallContext call, WebhookClient client, ApplicationSettings settings, AudioFileLibrary audio, TtsSettings tts, TimeProvider time, ILogger logger)
+    public WebhookCallScript(CallContext call, WebhookClient client, ApplicationSettings settings, AudioFileLibrary audio, VoiceDirectory voices, TimeProvider time, ILogger logger)
     {
         _call = call;
         _client = client;
         _settings = settings;
         _audio = audio;
-        _tts = tts;
+        _voices = voices;
         _logger = logger;
         _events = new CallEventFactory(call.Record, time);
     }
@@ -122,7 +123,11 @@ internal sealed class WebhookCallScript
 
     private async Task<SayResult> SayAsync(SayVerb say)
     {
-        var voice = say.Voice is { } name ? new VoiceProfile(_tts.Engine, name, _tts.Speed) : null;
+        if (!TryVoice(say.Voice, out var voice))
+        {
+            return new SayResult("failed", 0);
+        }
+
         using var listener = say.BargeIn ? Listen(BargeInListener) : null;
         return await _call.Speaker.SayAsync(say.Text, _call.Ended, voice);
     }
@@ -138,6 +143,27 @@ internal sealed class WebhookCallScript
         using var listener = play.BargeIn ? Listen(BargeInListener) : null;
         var played = await _call.Speaker.PlayPcmAsync(audio!.Samples, audio.SampleRate, _call.Ended);
         PostSayResult(played, ("file", play.File));
+    }
+
+    /// <summary>The profile of a verb's voice (null keeps the call's); an unknown voice is reported and the verb skipped.</summary>
+    private bool TryVoice(string? name, out VoiceProfile? voice)
+    {
+        voice = null;
+        if (name is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            voice = _voices.Create(name);
+            return true;
+        }
+        catch (ArgumentException ex)
+        {
+            ReportError($"voice '{name}': {ex.Message}");
+            return false;
+        }
     }
 
     /// <summary>A barge-in listener: caller speech or a key stops what is playing; the key still becomes a dtmf event.</summary>
@@ -177,7 +203,10 @@ internal sealed class WebhookCallScript
 
         if (gather.Prompt is { } prompt)
         {
-            await _call.Speaker.SayAsync(prompt.Text, _call.Ended, prompt.Voice is { } v ? new VoiceProfile(_tts.Engine, v, _tts.Speed) : null);
+            if (TryVoice(prompt.Voice, out var voice))
+            {
+                await _call.Speaker.SayAsync(prompt.Text, _call.Ended, voice);
+            }
         }
 
         var collected = new System.Text.StringBuilder();

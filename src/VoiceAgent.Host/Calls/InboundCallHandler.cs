@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using VoiceAgent.Host.Applications;
 using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Configuration;
+using VoiceAgent.Host.Speech;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Telephony.Media;
@@ -24,6 +25,7 @@ internal sealed class InboundCallHandler(
     RtpPortAllocator ports,
     MediaClock clock,
     SpeechPipeline pipeline,
+    VoiceDirectory voices,
     CallRegistry registry,
     WebhookClient webhooks,
     AudioFileLibrary audioFiles,
@@ -86,7 +88,7 @@ internal sealed class InboundCallHandler(
         record.AttachMedia(() => stream.Statistics);
         var signals = CallSignalPump.Start(stream, record, time, logger, call.Ended);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
-        await using var session = pipeline.CreateSession(record.Id, new VoiceProfile(settings.Tts.Engine, settings.Tts.Voice, settings.Tts.Speed));
+        await using var session = pipeline.CreateSession(record.Id, voices.Create());
         var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
         Task? acknowledged = null;
         Task AnswerAsync()
@@ -103,7 +105,7 @@ internal sealed class InboundCallHandler(
         {
             if (settings.Application.WebhookUrl is { } application)
             {
-                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, settings.Tts, time, logger);
+                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, time, logger);
                 await script.RunAsync(application, AnswerAsync, cancellationToken);
             }
             else

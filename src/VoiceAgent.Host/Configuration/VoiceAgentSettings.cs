@@ -37,14 +37,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
         }
 
         var media = MediaSettings.Load(reader);
-        var engine = reader.ReadString("Tts:Engine", "espeak").ToLowerInvariant();
-        if (engine != "espeak")
-        {
-            throw new ConfigurationException($"Tts:Engine '{engine}' is not available; supported engines: espeak.");
-        }
-
-        var voice = reader.ReadString("Tts:Voice", "en-us");
-        var speed = (float)reader.ReadDouble("Tts:Speed", 1.0, 0.25, 4.0);
+        var tts = TtsSettings.Load(reader);
 
         var greeting = reader.ReadString("Inbound:Greeting", DefaultGreeting);
         var goodbye = reader.ReadString("Inbound:Goodbye", DefaultGoodbye);
@@ -53,7 +46,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
             new SipSettings(listen, port, publicAddress),
             new RtpSettings(portMin, portMax),
             media,
-            new TtsSettings(engine, voice, speed),
+            tts,
             new InboundSettings(greeting, goodbye),
             ApplicationSettings.Load(reader),
             StorageSettings.Load(reader));

@@ -3,6 +3,7 @@ using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Tts;
 using VoiceAgent.Tts.Engines;
+using VoiceAgent.Tts.Engines.Onnx;
 
 namespace VoiceAgent.Host.Speech;
 
@@ -13,7 +14,7 @@ namespace VoiceAgent.Host.Speech;
 /// expressions, the stages and the resampler costs ~90 ms of JIT otherwise (measured on the first greeting).
 /// </summary>
 internal sealed class TtsWarmupService(
-    ITtsEngine engine, SpeechPipeline pipeline, VoiceAgentSettings settings, ReadinessState readiness, ILogger<TtsWarmupService> logger) : IHostedService
+    ITtsEngine engine, SpeechPipeline pipeline, VoiceDirectory voices, ReadinessState readiness, ILogger<TtsWarmupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -25,9 +26,13 @@ internal sealed class TtsWarmupService(
         }
         catch (ArgumentException ex)
         {
-            throw new StartupException($"Tts:Voice '{settings.Tts.Voice}' cannot be used with the {engine.Name} engine: {ex.Message}", ex);
+            throw new StartupException($"Tts:Voice '{voices.DefaultVoice}' cannot be used with the {engine.Name} engine: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
+        catch (ModelPackException ex)
+        {
+            throw new StartupException($"Tts:ModelPath: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException or Microsoft.ML.OnnxRuntime.OnnxRuntimeException)
         {
             throw new StartupException($"the TTS engine '{engine.Name}' could not start: {ex.Message}", ex);
         }
@@ -38,17 +43,26 @@ internal sealed class TtsWarmupService(
 
     private async Task WarmUpSpeechPathAsync(CancellationToken cancellationToken)
     {
-        await using var session = pipeline.CreateSession("warm-up", new VoiceProfile(settings.Tts.Engine, settings.Tts.Voice, settings.Tts.Speed));
+        await using var session = pipeline.CreateSession("warm-up", voices.Create());
         using var utterance = session.Speak("Dr. Smith, your 2nd payment of $12.50 is due at 3:30 PM on 2026-11-23; call +1 555 123 4567.");
-        using var resampler = new SoxrResampler(engine.SampleRate, 8000);
-        var output = new short[resampler.MaxOutputFor(engine.SampleRate)];
+        SoxrResampler? resampler = null;
+        var output = Array.Empty<short>();
         var payload = new byte[160];
         await foreach (var chunk in utterance.ReadAudioAsync(cancellationToken))
         {
-            var samples = chunk.Samples[..Math.Min(chunk.Samples.Length, engine.SampleRate)];
+            // Each chunk carries its voice's rate (a neural pack may mix 16 and 22.05 kHz voices).
+            resampler ??= new SoxrResampler(chunk.SampleRate, 8000);
+            if (output.Length == 0)
+            {
+                output = new short[resampler.MaxOutputFor(chunk.SampleRate)];
+            }
+
+            var samples = chunk.Samples[..Math.Min(chunk.Samples.Length, chunk.SampleRate)];
             var written = resampler.Process(samples.Span, output);
             G711MuLawCodec.Instance.Encode(output.AsSpan(0, Math.Min(written, 160)), payload);
         }
+
+        resampler?.Dispose();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -1,0 +1,62 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using VoiceAgent.Host.Configuration;
+using VoiceAgent.Host.Tests.Infrastructure;
+
+namespace VoiceAgent.Host.Tests.EndToEnd;
+
+/// <summary>
+/// Calls spoken by the neural engines, loaded from the committed fixture model packs (tiny random
+/// weights with each family's exact tensors: what comes out is noise-like, but it is the model's output).
+/// </summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class NeuralEngineCallTests
+{
+    private static string Pack(string name) => Path.Combine(AppContext.BaseDirectory, "fixtures", "models", name);
+
+    [Theory]
+    [InlineData("piper", "en_US-fixturemulti-medium:bob", 22050)]
+    [InlineData("kokoro", "af_alpha", 24000)]
+    public async Task A_caller_hears_the_neural_engine_and_its_voices_are_listed(string engine, string firstVoice, int rate)
+    {
+        await using var host = await RunningHost.StartAsync($"--Tts:Engine={engine}", $"--Tts:ModelPath={Pack(engine)}", "--Inbound:Greeting=Hello from the model.");
+        using var phone = new BaresipPhone();
+
+        var result = await phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(4));
+
+        var call = await host.WaitForCallAsync(c => c.State == "ended", TimeSpan.FromSeconds(5));
+        var greeting = call.Utterances[0];
+        Assert.Equal("completed", greeting.Outcome);
+        Assert.NotNull(greeting.Timeline.FirstRtpPacketMs);
+        Assert.True(AudioAnalysis.SpeechSeconds(result.Heard!, TimeSpan.Zero, result.Elapsed) > 0.2, "the caller heard the model's audio");
+
+        using var voices = JsonDocument.Parse(await host.Http.GetStringAsync("/v1/voices"));
+        var listed = voices.RootElement.EnumerateArray().ToList();
+        Assert.True(listed.Count >= 2);
+        Assert.All(listed, v => Assert.Equal(engine, v.GetProperty("engine").GetString()));
+        Assert.Contains(listed, v => v.GetProperty("id").GetString() == firstVoice && v.GetProperty("sampleRate").GetInt32() == rate);
+    }
+
+    [Fact]
+    public void A_neural_engine_without_a_model_pack_stops_start_up_naming_the_key()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build(["--Tts:Engine=piper"]));
+
+        Assert.Contains("Tts:ModelPath", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_model_pack_or_an_unknown_voice_stops_start_up_with_a_clear_message()
+    {
+        var missing = VoiceAgentApp.Build(["--Tts:Engine=kokoro", "--Tts:ModelPath=/nonexistent/pack", "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0"]);
+        var error = await Assert.ThrowsAsync<StartupException>(() => missing.StartAsync());
+        Assert.Contains("Tts:ModelPath", error.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/pack", error.Message, StringComparison.Ordinal);
+        await missing.DisposeAsync();
+
+        var unknownVoice = VoiceAgentApp.Build(["--Tts:Engine=piper", $"--Tts:ModelPath={Pack("piper")}", "--Tts:Voice=nobody", "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0"]);
+        error = await Assert.ThrowsAsync<StartupException>(() => unknownVoice.StartAsync());
+        Assert.Contains("Tts:Voice 'nobody'", error.Message, StringComparison.Ordinal);
+        await unknownVoice.DisposeAsync();
+    }
+}
