@@ -1,3 +1,4 @@
+using Scalar.AspNetCore;
 using Serilog;
 using Serilog.Events;
 using VoiceAgent.Host.Api;
@@ -75,6 +76,7 @@ internal static class VoiceAgentApp
             .AddCommandLine(args);
 
         var settings = VoiceAgentSettings.Load(builder.Configuration);
+        var api = ApiSettings.Load(new ConfigurationReader(builder.Configuration), builder.Configuration["urls"]);
 
         builder.Host.UseSerilog((context, logger) => logger
             .MinimumLevel.Information()
@@ -85,6 +87,14 @@ internal static class VoiceAgentApp
             .WriteTo.Console(outputTemplate: ConsoleTemplate));
 
         builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(api);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "VoiceAgent API";
+            document.Info.Description = "Calls, call records with latency timelines, voices. With Api:Key set, send 'Authorization: Bearer <key>'.";
+            return Task.CompletedTask;
+        }));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReadinessState>();
         // The store is registered before telephony so it stops after it: calls ending at shutdown are still written.
@@ -97,6 +107,11 @@ internal static class VoiceAgentApp
         builder.Services.AddVoiceAgentApplications(settings.Application);
 
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
         app.MapHealthEndpoints();
         app.MapCallsEndpoints();
         app.MapVoicesEndpoints();
