@@ -6,6 +6,7 @@ using VoiceAgent.Host.Applications;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
+using VoiceAgent.Host.Speech.Synthesis;
 using VoiceAgent.Host.Storage;
 using VoiceAgent.Host.Telephony;
 
@@ -20,6 +21,11 @@ internal static class VoiceAgentApp
     /// <summary>Runs until shut down. Bad configuration or a busy port print one line and exit with code 2.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == SynthCommand.Name)
+        {
+            return await SynthCommand.RunAsync(args[1..], Console.Out, Console.Error);
+        }
+
         WebApplication app;
         try
         {
@@ -115,6 +121,7 @@ internal static class VoiceAgentApp
         app.MapHealthEndpoints();
         app.MapCallsEndpoints();
         app.MapVoicesEndpoints();
+        app.MapSpeechEndpoints();
         return app;
     }
 }

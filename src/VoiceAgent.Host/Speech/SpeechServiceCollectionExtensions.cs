@@ -23,12 +23,13 @@ internal static class SpeechServiceCollectionExtensions
         });
         services.AddSingleton(new PipelineOptions());
         services.AddSingleton<SpeechPipeline>();
+        services.AddSingleton<Synthesis.SpeechSynthesizer>();
         services.AddHostedService<TtsWarmupService>();
         return services;
     }
 
     /// <summary>The embedded espeak-ng voice, or a neural engine from its model pack (files checked here, models opened at warm-up).</summary>
-    private static ITtsEngine CreateEngine(TtsSettings settings, ILogger logger)
+    internal static ITtsEngine CreateEngine(TtsSettings settings, ILogger logger)
     {
         if (!settings.IsNeural)
         {

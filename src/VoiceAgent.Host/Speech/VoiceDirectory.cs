@@ -20,13 +20,19 @@ internal sealed class VoiceDirectory(ITtsEngine engine, TtsSettings settings)
         ? catalog.Voices
         : [new VoiceInfo(DefaultVoice, engine.Name, DefaultVoice, engine.SampleRate)];
 
-    /// <summary>The profile for <paramref name="voice"/> (null: the default voice).</summary>
+    public string EngineName => engine.Name;
+
+    /// <summary>The profile for <paramref name="voice"/> (null: the default voice) at <paramref name="speed"/> (null: Tts:Speed).</summary>
+    /// <param name="seed">Sampling seed for engines that sample (ignored by the deterministic ones); null: a fixed default.</param>
     /// <exception cref="ArgumentException">The engine does not know the voice.</exception>
-    public VoiceProfile Create(string? voice = null)
+    public VoiceProfile Create(string? voice = null, float? speed = null, long? seed = null)
     {
-        var profile = new VoiceProfile(engine.Name, voice ?? DefaultVoice, settings.Speed);
+        _ = seed; // Piper, Kokoro and espeak are deterministic; the sampling engine reads it once it is wired.
+        var profile = new VoiceProfile(engine.Name, voice ?? DefaultVoice, speed ?? settings.Speed);
         return engine is IVoiceCatalog catalog ? catalog.Resolve(profile) : profile;
     }
+
+    public int SampleRateOf(string voice) => Voices.FirstOrDefault(v => v.Id == voice)?.SampleRate ?? engine.SampleRate;
 
     /// <summary>The espeak-ng language of a voice, for the text normalizer (numbers, abbreviations).</summary>
     public string LanguageOf(string voice)
