@@ -23,4 +23,10 @@ internal static partial class ApplicationLog
 
     [LoggerMessage(EventId = 406, Level = LogLevel.Information, Message = "Gather done: '{Digits}' ({Reason})")]
     public static partial void GatherDone(ILogger logger, string digits, string reason);
+
+    [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Media stream to {Url} failed: {Reason}")]
+    public static partial void StreamFailed(ILogger logger, Uri url, string reason);
+
+    [LoggerMessage(EventId = 408, Level = LogLevel.Debug, Message = "Media stream message ignored: {Reason}")]
+    public static partial void StreamMessageIgnored(ILogger logger, string reason);
 }

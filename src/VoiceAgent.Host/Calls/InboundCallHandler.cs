@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using VoiceAgent.Host.Applications;
+using VoiceAgent.Host.Applications.Streams;
 using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
@@ -108,6 +109,11 @@ internal sealed class InboundCallHandler(
                 var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, time, logger);
                 await script.RunAsync(application, AnswerAsync, cancellationToken);
             }
+            else if (settings.Application.StreamUrl is { } streamUrl)
+            {
+                await AnswerAsync();
+                await RunMediaStreamAsync(context, streamUrl, cancellationToken);
+            }
             else
             {
                 // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the 200 OK.
@@ -124,6 +130,21 @@ internal sealed class InboundCallHandler(
         finally
         {
             clock.Unregister(stream);
+        }
+    }
+
+    /// <summary>A Twilio Media Streams application; when it cannot be reached the caller hears the fallback message.</summary>
+    private async Task RunMediaStreamAsync(CallContext context, Uri url, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await new TwilioMediaStream(context, url, logger).RunAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException && !context.Ended.IsCancellationRequested)
+        {
+            ApplicationLog.StreamFailed(logger, url, ex.Message);
+            await context.Speaker.SayAsync(settings.Application.FallbackMessage, context.Ended);
+            await context.Call.HangupAsync(CancellationToken.None);
         }
     }
 

@@ -7,7 +7,8 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="AudioDirectory">Inbound:AudioDirectory, where the <c>play</c> verb finds WAV files.</param>
 /// <param name="AttemptTimeout">Inbound:WebhookTimeoutSeconds, per request attempt.</param>
 /// <param name="Retries">Inbound:WebhookRetries, further attempts after a failed one (with back-off).</param>
-internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret, string FallbackMessage, string AudioDirectory, TimeSpan AttemptTimeout, int Retries)
+/// <param name="StreamUrl">Inbound:StreamUrl, a ws:// or wss:// application speaking Twilio's Media Streams protocol (Inbound:StreamProtocol=twilio).</param>
+internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret, string FallbackMessage, string AudioDirectory, TimeSpan AttemptTimeout, int Retries, Uri? StreamUrl = null)
 {
     public const string DefaultFallbackMessage = "Sorry, this service is not available right now. Please try again later. Goodbye.";
 
@@ -29,12 +30,34 @@ internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret
             throw new ConfigurationException("Inbound:WebhookSecret must be set (at least 16 characters) when Inbound:WebhookUrl is: every webhook request is signed with it.");
         }
 
+        Uri? stream = null;
+        var streamText = reader.ReadString("Inbound:StreamUrl", string.Empty, allowEmpty: true);
+        if (streamText.Length > 0)
+        {
+            if (!Uri.TryCreate(streamText, UriKind.Absolute, out stream) || (stream.Scheme != "ws" && stream.Scheme != "wss"))
+            {
+                throw new ConfigurationException($"Inbound:StreamUrl must be an absolute ws:// or wss:// URL; got '{streamText}'.");
+            }
+
+            if (url is not null)
+            {
+                throw new ConfigurationException("Inbound:StreamUrl and Inbound:WebhookUrl cannot both be set: a call has one application.");
+            }
+        }
+
+        var protocol = reader.ReadString("Inbound:StreamProtocol", "twilio").ToLowerInvariant();
+        if (protocol != "twilio")
+        {
+            throw new ConfigurationException($"Inbound:StreamProtocol must be twilio (Twilio Media Streams); got '{protocol}'.");
+        }
+
         return new ApplicationSettings(
             url,
             secret,
             reader.ReadString("Inbound:FallbackMessage", DefaultFallbackMessage),
             reader.ReadString("Inbound:AudioDirectory", "audio"),
             TimeSpan.FromSeconds(reader.ReadDouble("Inbound:WebhookTimeoutSeconds", 5, 0.5, 60)),
-            reader.ReadInt("Inbound:WebhookRetries", 2, 0, 10));
+            reader.ReadInt("Inbound:WebhookRetries", 2, 0, 10),
+            stream);
     }
 }
