@@ -25,4 +25,10 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1006, LogLevel.Error, "SIP user agent failed on a message from {Remote}")]
     public static partial void ProcessingFailed(ILogger logger, Exception exception, string remote);
+
+    [LoggerMessage(1020, LogLevel.Information, "Outgoing call {CallId} answered")]
+    public static partial void OutgoingAnswered(ILogger logger, string callId);
+
+    [LoggerMessage(1021, LogLevel.Information, "Outgoing call {CallId} not answered: {Status} {Reason}")]
+    public static partial void OutgoingNotAnswered(ILogger logger, string callId, int status, string reason);
 }

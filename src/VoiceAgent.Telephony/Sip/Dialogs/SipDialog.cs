@@ -6,8 +6,9 @@ using VoiceAgent.Telephony.Sip.Messages;
 namespace VoiceAgent.Telephony.Sip.Dialogs;
 
 /// <summary>
-/// A UAS-side dialog (RFC 3261 §12.1.1): identified by Call-ID and both tags, with the remote
-/// target from the INVITE's Contact and the route set from its Record-Route (kept in order).
+/// A dialog (RFC 3261 §12.1): identified by Call-ID and both tags, with the remote target from
+/// the peer's Contact and the route set from Record-Route (in order for the UAS side, reversed for
+/// the UAC side, §12.1.2).
 /// Builds our in-dialog requests (§12.2.1.1).
 /// </summary>
 internal sealed class SipDialog
@@ -64,6 +65,18 @@ internal sealed class SipDialog
 
         headers.Add(SipHeaderNames.UserAgent, UserAgent.SipResponseFactory.ServerName);
         return new SipRequest(method, RemoteTarget, headers);
+    }
+
+    /// <summary>
+    /// The ACK for a 2xx to our INVITE (RFC 3261 §13.2.2.4): a new transaction-less request in the
+    /// dialog with the INVITE's CSeq number, sent again for every retransmitted 2xx.
+    /// </summary>
+    public SipRequest CreateAck(uint inviteCSeq, string viaHost, int viaPort, string transport)
+    {
+        var ack = CreateRequest(SipMethods.Ack, viaHost, viaPort, transport, out _);
+        Interlocked.Decrement(ref _localCSeq); // an ACK does not consume a CSeq number
+        ack.Headers.ReplaceFirst(SipHeaderNames.CSeq, $"{inviteCSeq.ToString(CultureInfo.InvariantCulture)} {SipMethods.Ack}");
+        return ack;
     }
 
     /// <summary>Where our requests go: the first route's host, else the remote target's (§8.1.2, §12.2.1.1).</summary>

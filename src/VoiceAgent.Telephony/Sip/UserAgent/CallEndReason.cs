@@ -15,4 +15,6 @@ public enum CallEndReason
     AckTimeout,
     /// <summary>The user agent shut down.</summary>
     Shutdown,
+    /// <summary>Our outgoing call was not answered: busy, declined, no answer, unreachable (the outcome says which).</summary>
+    NotAnswered,
 }

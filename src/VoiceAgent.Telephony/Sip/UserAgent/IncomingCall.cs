@@ -10,7 +10,7 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// One inbound call as the host sees it: the offer, and the few things it can do (ring, answer,
 /// reject, hang up). <see cref="Completion"/> says when and why the call ended.
 /// </summary>
-public sealed class IncomingCall
+public sealed class IncomingCall : IDialogCall
 {
     private readonly SipUserAgent _agent;
     private readonly InviteServerTransaction _transaction;
@@ -162,6 +162,14 @@ public sealed class IncomingCall
 
     /// <summary>A re-INVITE inside the dialog: answer with the same session (a session refresh).</summary>
     internal SipResponse? CurrentAnswer => _answer;
+
+    SipDialog IDialogCall.Dialog => Dialog;
+
+    void IDialogCall.OnRemoteBye() => OnRemoteBye();
+
+    void IDialogCall.OnAck() => OnAck();
+
+    void IDialogCall.End(CallEndReason reason) => End(reason);
 
     internal void End(CallEndReason reason)
     {

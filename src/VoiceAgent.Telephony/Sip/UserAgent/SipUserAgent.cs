@@ -10,11 +10,12 @@ using VoiceAgent.Telephony.Sip.Transport;
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
 /// <summary>
-/// The user agent server (RFC 3261 §8.2, §12, §13.3, §15): reads the transport, matches
-/// transactions and dialogs, answers what the core answers itself (OPTIONS, CANCEL, BYE, errors)
-/// and hands each new INVITE to the host's <see cref="IIncomingCallHandler"/> off the receive loop.
+/// The user agent (RFC 3261 §8, §12, §13, §15): reads the transport, matches transactions and
+/// dialogs, answers what the core answers itself (OPTIONS, CANCEL, BYE, errors), hands each new
+/// INVITE to the host's <see cref="IIncomingCallHandler"/> off the receive loop, and places
+/// outgoing calls (<see cref="PlaceCall"/>).
 /// </summary>
-public sealed class SipUserAgent
+public sealed partial class SipUserAgent
 {
     private readonly ISipTransport _transport;
     private readonly IIncomingCallHandler _handler;
@@ -22,7 +23,8 @@ public sealed class SipUserAgent
     private readonly SipRequestRules _rules;
     private readonly ConcurrentDictionary<string, IServerTransaction> _serverTransactions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, NonInviteClientTransaction> _clientTransactions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IncomingCall> _callsByDialog = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InviteClientTransaction> _inviteClientTransactions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IDialogCall> _callsByDialog = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IncomingCall> _callsByInvite = new(StringComparer.Ordinal);
 
     public SipUserAgent(ISipTransport transport, SipUserAgentOptions options, IIncomingCallHandler handler, TimeProvider time, ILogger<SipUserAgent> logger)
@@ -93,14 +95,47 @@ public sealed class SipUserAgent
         }
     }
 
+    /// <summary>§17.1.3: a response matches the client transaction of its top Via branch and CSeq method.</summary>
     private void HandleResponse(SipResponse response)
     {
-        if (response.TopVia is { } top && SipVia.TryParse(top, out var via) && via!.Branch is { } branch
-            && _clientTransactions.TryGetValue(branch, out var transaction))
+        if (response.TopVia is not { } top || !SipVia.TryParse(top, out var via) || via!.Branch is not { } branch
+            || !SipCSeq.TryParse(response.Headers.Get(SipHeaderNames.CSeq), out var cseq))
         {
-            transaction.OnResponse(response);
+            return;
+        }
+
+        if (cseq.Method != SipMethods.Invite)
+        {
+            if (_clientTransactions.TryGetValue(ClientKey(branch, cseq.Method), out var transaction))
+            {
+                transaction.OnResponse(response);
+            }
+
+            return;
+        }
+
+        if (_inviteClientTransactions.TryGetValue(branch, out var invite))
+        {
+            invite.OnResponse(response);
+        }
+        else if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call)
+        {
+            // A retransmitted 2xx: the transaction is gone, the dialog sends the same ACK again (§13.2.2.4).
+            _ = SendAsync(ack, call.RemoteEndPoint);
         }
     }
+
+    private OutgoingCall? FindOutgoing(SipResponse response)
+    {
+        SipNameAddress.TryParse(response.From ?? string.Empty, out var from);
+        SipNameAddress.TryParse(response.To ?? string.Empty, out var to);
+        return from?.Tag is { } localTag && to?.Tag is { } remoteTag
+            && _callsByDialog.TryGetValue(SipDialog.KeyOf(response.CallId ?? string.Empty, localTag, remoteTag), out var call)
+            ? call as OutgoingCall
+            : null;
+    }
+
+    private static string ClientKey(string branch, string method) => branch + "|" + method;
 
     private async ValueTask HandleRequestAsync(SipRequest request, IPEndPoint remote, CancellationToken cancellationToken)
     {
@@ -197,9 +232,9 @@ public sealed class SipUserAgent
         SipNameAddress.TryParse(invite.To!, out var to);
         if (to!.Tag is not null)
         {
-            // A re-INVITE: refresh the session with the answer we gave (hold and codec changes come later).
-            var answer = FindCall(invite) is { CurrentAnswer: { } current } call
-                ? CreateResponse(call, 200, current.Body)
+            // A re-INVITE: refresh the session with our current description (hold and codec changes come later).
+            var answer = FindCall(invite) is { LocalSdp: { } current } call
+                ? CreateInDialogResponse(invite, call, current)
                 : SipResponseFactory.Create(invite, 481, SipResponseFactory.ReasonPhrase(481));
             await transaction.SendResponseAsync(answer).ConfigureAwait(false);
             return;
@@ -235,7 +270,19 @@ public sealed class SipUserAgent
         }
     }
 
-    private IncomingCall? FindCall(SipRequest request)
+    private SipResponse CreateInDialogResponse(SipRequest request, IDialogCall call, string sdp)
+    {
+        var response = SipResponseFactory.Create(request, 200, "OK", call.Dialog.LocalTag);
+        response.Headers.Add(SipHeaderNames.Contact, OwnContact());
+        response.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
+        response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+        response.Body = System.Text.Encoding.UTF8.GetBytes(sdp);
+        return response;
+    }
+
+    private string OwnContact() => $"<sip:voiceagent@{FormatHost(Options.PublicAddress)}:{Options.Port};transport={_transport.Protocol.ToLowerInvariant()}>";
+
+    private IDialogCall? FindCall(SipRequest request)
     {
         SipNameAddress.TryParse(request.To ?? string.Empty, out var to);
         SipNameAddress.TryParse(request.From ?? string.Empty, out var from);
@@ -256,7 +303,7 @@ public sealed class SipUserAgent
                 response.Headers.Add(SipHeaderNames.RecordRoute, recordRoute);
             }
 
-            response.Headers.Add(SipHeaderNames.Contact, $"<sip:voiceagent@{FormatHost(Options.PublicAddress)}:{Options.Port};transport={_transport.Protocol.ToLowerInvariant()}>");
+            response.Headers.Add(SipHeaderNames.Contact, OwnContact());
         }
 
         if (status is >= 200 and < 300)
@@ -276,24 +323,31 @@ public sealed class SipUserAgent
 
     internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendAsync(response, DestinationOf(call.Invite, call.RemoteEndPoint));
 
-    internal async Task SendByeAsync(IncomingCall call, CancellationToken cancellationToken)
+    internal async Task SendByeAsync(IDialogCall call, CancellationToken cancellationToken)
     {
         var bye = call.Dialog.CreateRequest(SipMethods.Bye, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol, out var branch);
         var destination = await call.Dialog.ResolveNextHopAsync(call.RemoteEndPoint, cancellationToken).ConfigureAwait(false) ?? call.RemoteEndPoint;
-        using var transaction = new NonInviteClientTransaction(branch, bye, m => SendAsync(m, destination), Options.Timers, Time);
-        _clientTransactions[branch] = transaction;
+        var response = await SendNonInviteAsync(bye, branch, destination, cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.IsSuccess)
+        {
+            TelephonyLog.ByeUnanswered(_logger, call.Dialog.CallId, response is null ? "timeout" : response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>Runs a non-INVITE client transaction to its final response (null: timer F).</summary>
+    private async Task<SipResponse?> SendNonInviteAsync(SipRequest request, string branch, IPEndPoint destination, CancellationToken cancellationToken)
+    {
+        var key = ClientKey(branch, request.Method);
+        using var transaction = new NonInviteClientTransaction(branch, request, m => SendAsync(m, destination), Options.Timers, Time);
+        _clientTransactions[key] = transaction;
         try
         {
             await transaction.StartAsync().ConfigureAwait(false);
-            var response = await transaction.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (response is null || !response.IsSuccess)
-            {
-                TelephonyLog.ByeUnanswered(_logger, call.CallId, response is null ? "timeout" : response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            }
+            return await transaction.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            _clientTransactions.TryRemove(branch, out _);
+            _clientTransactions.TryRemove(key, out _);
         }
     }
 
@@ -303,6 +357,14 @@ public sealed class SipUserAgent
     {
         _callsByDialog.TryRemove(call.Dialog.Key, out _);
         _callsByInvite.TryRemove(call.InviteTransactionKey, out _);
+    }
+
+    internal void Forget(OutgoingCall call)
+    {
+        if (call.Dialog is { } dialog)
+        {
+            _callsByDialog.TryRemove(dialog.Key, out _);
+        }
     }
 
     private void Forget(IServerTransaction transaction) => _serverTransactions.TryRemove(transaction.Key, out _);

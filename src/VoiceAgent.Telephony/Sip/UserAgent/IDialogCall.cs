@@ -1,0 +1,22 @@
+using System.Net;
+using VoiceAgent.Telephony.Sip.Dialogs;
+
+namespace VoiceAgent.Telephony.Sip.UserAgent;
+
+/// <summary>What the user agent needs of a call inside its dialog, whichever side placed it.</summary>
+internal interface IDialogCall
+{
+    SipDialog Dialog { get; }
+
+    /// <summary>Where the peer's requests came from (the next hop when the dialog has no better one).</summary>
+    IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>Our current session description (re-INVITEs that refresh the session get it again).</summary>
+    string? LocalSdp { get; }
+
+    void OnRemoteBye();
+
+    void OnAck();
+
+    void End(CallEndReason reason);
+}
