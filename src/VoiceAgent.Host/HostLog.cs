@@ -36,4 +36,10 @@ internal static partial class HostLog
 
     [LoggerMessage(4009, LogLevel.Warning, "Utterance {UtteranceId} failed")]
     public static partial void UtteranceFailed(ILogger logger, Exception exception, string utteranceId);
+
+    [LoggerMessage(4011, LogLevel.Information, "Outgoing call to {To}")]
+    public static partial void OutgoingCall(ILogger logger, string to);
+
+    [LoggerMessage(4012, LogLevel.Information, "Outgoing call not answered: {Outcome} ({SipCode})")]
+    public static partial void OutgoingNotAnswered(ILogger logger, string outcome, int sipCode);
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using VoiceAgent.Host.Calls;
+using VoiceAgent.Host.Configuration;
+using VoiceAgent.Host.Speech;
 using VoiceAgent.Host.Storage;
 
 namespace VoiceAgent.Host.Api;
@@ -21,7 +23,108 @@ internal static class CallsEndpoints
         calls.MapGet("/", ListAsync)
             .WithSummary("Lists calls, oldest first within the page; filters: since, until (ISO 8601), direction, outcome, number; paging: limit (1-1000, default 100), offset (from the newest). X-Total-Count gives the number of matches.");
         calls.MapGet("/{id}", GetAsync).WithSummary("One call with its events, utterances and timelines.");
+        calls.MapPost("/", PlaceCall)
+            .WithSummary("Places a notification call: to (sip: URI, or a phone number through Outbound:Proxy), from, text, voice, ringTimeoutSeconds (1-300, default 30). 201 with the call id; the text is spoken when answered, then the host hangs up.")
+            .Accepts<OutboundCallRequest>("application/json");
+        calls.MapDelete("/{id}", HangupAsync).WithSummary("Cancels a ringing call or hangs up an answered one (202); 404 when the call is not up.");
     }
+
+    private static IResult PlaceCall(HttpContext http, OutboundCallRequest? request, OutboundCallService outbound, VoiceDirectory voices, VoiceAgent.Host.Configuration.VoiceAgentSettings settings)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (request is null)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] });
+        }
+
+        string? target = null;
+        if (string.IsNullOrWhiteSpace(request.To))
+        {
+            errors["to"] = ["is required (a sip: URI or a phone number)"];
+        }
+        else if (request.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        {
+            target = request.To.Trim();
+        }
+        else if (request.To.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        {
+            errors["to"] = ["sips: (TLS) is not supported yet; use sip:"];
+        }
+        else if (OutboundCallRules.IsPhoneNumber(request.To.Trim()))
+        {
+            if (settings.Outbound.Proxy is { } proxy)
+            {
+                target = $"sip:{request.To.Trim()}@{proxy}";
+            }
+            else
+            {
+                errors["to"] = ["a phone number needs a trunk: set Outbound:Proxy"];
+            }
+        }
+        else
+        {
+            errors["to"] = [$"'{request.To}' is neither a sip: URI nor a phone number"];
+        }
+
+        if (request.Trunk is not null)
+        {
+            errors["trunk"] = ["named trunks are not configurable yet; calls go to Outbound:Proxy or the URI's host"];
+        }
+
+        if (request.From is { } from && !OutboundCallRules.IsValidUser(from))
+        {
+            errors["from"] = ["must be a SIP user part (letters, digits, + . _ -), at most 64 characters"];
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            errors["text"] = ["is required"];
+        }
+        else if (request.Text.Length > 4096)
+        {
+            errors["text"] = ["must be at most 4096 characters"];
+        }
+
+        if (request.RingTimeoutSeconds is { } ring && (ring < 1 || ring > 300 || double.IsNaN(ring)))
+        {
+            errors["ringTimeoutSeconds"] = ["must be from 1 to 300"];
+        }
+
+        VoiceAgent.Tts.VoiceProfile? voice = null;
+        try
+        {
+            voice = voices.Create(request.Voice);
+        }
+        catch (ArgumentException ex)
+        {
+            errors["voice"] = [ex.Message];
+        }
+
+        if (errors.Count > 0)
+        {
+            return Results.ValidationProblem(errors, title: "Invalid call request");
+        }
+
+        try
+        {
+            var record = outbound.Start(target!, request.From ?? settings.Outbound.FromUser, request.Text!, voice!, TimeSpan.FromSeconds(request.RingTimeoutSeconds ?? 30));
+            return Results.Created($"/v1/calls/{record.Id}", new { id = record.Id });
+        }
+        catch (ArgumentException ex)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["to"] = [ex.Message] }, title: "Invalid call request");
+        }
+        catch (OutboundCallRefusedException ex)
+        {
+            http.Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Call not placed", detail: ex.Message, extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = 5 });
+        }
+    }
+
+    private static async Task<IResult> HangupAsync(string id, LiveCalls live, CancellationToken cancellationToken)
+        => await live.HangupAsync(id, cancellationToken)
+            ? Results.Accepted($"/v1/calls/{id}")
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not up", detail: $"No live call with id '{id}'.");
 
     private static async Task<IResult> ListAsync(HttpContext http, CallRegistry registry, SqliteCallStore store, string? since, string? until, string? direction, string? outcome, string? number, string? limit, string? offset, CancellationToken cancellationToken)
     {

@@ -12,6 +12,7 @@ internal static class CallOutcomes
         CallEndReason.Cancelled => "cancelled",
         CallEndReason.Rejected => "rejected",
         CallEndReason.AckTimeout => "ack-timeout",
+        CallEndReason.NotAnswered => "not-answered",
         _ => "shutdown",
     };
 }

@@ -17,6 +17,8 @@ internal sealed class CallRecord
     private DateTimeOffset? _answeredAt;
     private DateTimeOffset? _endedAt;
     private string? _endReason;
+    private string? _outcome;
+    private int? _sipCode;
     private Func<RtpStreamStatistics>? _mediaStatistics;
     private readonly ConcurrentQueue<CallerSpeechView> _callerSpeech = new();
     private readonly ConcurrentQueue<CallEventView> _events = new();
@@ -67,6 +69,8 @@ internal sealed class CallRecord
             _codec = codec;
             _answeredAt = at;
             _state = CallState.Answered;
+            _outcome ??= "answered";
+            _sipCode ??= 200;
         }
 
         NotifyChanged();
@@ -84,6 +88,18 @@ internal sealed class CallRecord
             _endReason = reason;
             _endedAt = at;
             _state = CallState.Ended;
+        }
+
+        NotifyChanged();
+    }
+
+    /// <summary>How the call went (answered, busy, no-answer, rejected, failed, cancelled) and the final SIP status.</summary>
+    public void SetOutcome(string outcome, int? sipCode)
+    {
+        lock (_gate)
+        {
+            _outcome = outcome;
+            _sipCode = sipCode;
         }
 
         NotifyChanged();
@@ -119,7 +135,7 @@ internal sealed class CallRecord
         {
             return new CallView(
                 Id, SipCallId, From, To, Direction, _state.ToString().ToLowerInvariant(), _codec,
-                StartedAt, _answeredAt, _endedAt, _endReason,
+                StartedAt, _answeredAt, _endedAt, _endReason, _outcome, _sipCode,
                 [.. _utterances.Select(u => u.ToView())],
                 [.. _callerSpeech],
                 [.. _events],

@@ -15,6 +15,8 @@ internal sealed record CallView(
     DateTimeOffset? AnsweredAt,
     DateTimeOffset? EndedAt,
     string? EndReason,
+    string? Outcome,
+    int? SipCode,
     IReadOnlyList<UtteranceView> Utterances,
     IReadOnlyList<CallerSpeechView> CallerSpeech,
     IReadOnlyList<CallEventView> Events,

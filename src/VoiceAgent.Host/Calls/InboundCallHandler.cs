@@ -28,6 +28,7 @@ internal sealed class InboundCallHandler(
     SpeechPipeline pipeline,
     VoiceDirectory voices,
     CallRegistry registry,
+    LiveCalls live,
     WebhookClient webhooks,
     AudioFileLibrary audioFiles,
     TimeProvider time,
@@ -38,6 +39,7 @@ internal sealed class InboundCallHandler(
         var id = "c" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
         var record = new CallRecord(id, call.CallId, call.From, call.To, "inbound", time.GetUtcNow());
         registry.Add(record);
+        using var registration = live.Register(id, call.HangupAsync);
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = id, ["SipCallId"] = call.CallId });
         HostLog.IncomingCall(logger, call.From, call.To);
         try
@@ -61,14 +63,14 @@ internal sealed class InboundCallHandler(
     {
         if (!SessionDescription.TryParse(call.RemoteSdp, out var offer, out var sdpError))
         {
-            await RejectAsync(call, 488, $"Not Acceptable Here ({sdpError})", cancellationToken);
+            await RejectAsync(call, record, 488, $"Not Acceptable Here ({sdpError})", cancellationToken);
             return;
         }
 
         var negotiation = negotiator.Negotiate(offer!);
         if (negotiation.Media is not { } media)
         {
-            await RejectAsync(call, 488, "Not Acceptable Here", cancellationToken, negotiation.FailureReason);
+            await RejectAsync(call, record, 488, "Not Acceptable Here", cancellationToken, negotiation.FailureReason);
             return;
         }
 
@@ -79,7 +81,7 @@ internal sealed class InboundCallHandler(
         }
         catch (InvalidOperationException ex)
         {
-            await RejectAsync(call, 503, "Service Unavailable", cancellationToken, ex.Message);
+            await RejectAsync(call, record, 503, "Service Unavailable", cancellationToken, ex.Message);
             return;
         }
 
@@ -148,8 +150,9 @@ internal sealed class InboundCallHandler(
         }
     }
 
-    private async Task RejectAsync(IncomingCall call, int status, string reason, CancellationToken cancellationToken, string? detail = null)
+    private async Task RejectAsync(IncomingCall call, CallRecord record, int status, string reason, CancellationToken cancellationToken, string? detail = null)
     {
+        record.SetOutcome("rejected", status);
         HostLog.CallRejected(logger, status, detail ?? reason);
         await call.RejectAsync(status, reason, cancellationToken);
     }

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace VoiceAgent.Host.Configuration;
 
 /// <summary>All settings, read and validated once at start-up.</summary>
-internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound, ApplicationSettings Application, StorageSettings Storage)
+internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, MediaSettings Media, TtsSettings Tts, InboundSettings Inbound, ApplicationSettings Application, StorageSettings Storage, OutboundSettings Outbound)
 {
     public const string DefaultGreeting =
         "Hello, you have reached the Voice Agent demo line. Press any key on your phone and I will tell you which key you pressed. Press the hash key to hang up.";
@@ -49,7 +49,8 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
             tts,
             new InboundSettings(greeting, goodbye),
             ApplicationSettings.Load(reader),
-            StorageSettings.Load(reader));
+            StorageSettings.Load(reader),
+            OutboundSettings.Load(reader));
     }
 
     /// <summary>

@@ -16,6 +16,10 @@ internal sealed class SipService(
     private readonly CancellationTokenSource _stopping = new();
     private UdpSipTransport? _transport;
     private Task? _loop;
+    private int _disposed;
+
+    /// <summary>The running user agent (null before start-up), for placing outgoing calls.</summary>
+    public SipUserAgent? Agent { get; private set; }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,6 +34,7 @@ internal sealed class SipService(
         }
 
         var agent = new SipUserAgent(_transport, new SipUserAgentOptions(settings.Sip.PublicAddress, _transport.LocalEndPoint.Port), handler, time, loggers.CreateLogger<SipUserAgent>());
+        Agent = agent;
         _loop = agent.RunAsync(_stopping.Token);
         readiness.MarkSipReady();
         HostLog.SipListening(loggers.CreateLogger<SipService>(), _transport.LocalEndPoint.ToString(), settings.Sip.PublicAddress);
@@ -47,6 +52,12 @@ internal sealed class SipService(
 
     public async ValueTask DisposeAsync()
     {
+        // Registered as a singleton and as the hosted service: the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (_transport is not null)
         {
             await _transport.DisposeAsync();

@@ -7,7 +7,7 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 
 namespace VoiceAgent.Host.Telephony;
 
-/// <summary>Registers the SIP user agent, the media clock, RTP ports and the inbound call handler.</summary>
+/// <summary>Registers the SIP user agent, the media clock, RTP ports, the inbound call handler and outbound calls.</summary>
 internal static class TelephonyServiceCollectionExtensions
 {
     public static IServiceCollection AddVoiceAgentTelephony(this IServiceCollection services)
@@ -20,7 +20,10 @@ internal static class TelephonyServiceCollectionExtensions
         });
         services.AddSingleton(sp => new SdpNegotiator(sp.GetRequiredService<VoiceAgentSettings>().Media.Codecs));
         services.AddSingleton<IIncomingCallHandler, InboundCallHandler>();
-        services.AddHostedService<SipService>();
+        services.AddSingleton<LiveCalls>();
+        services.AddSingleton<SipService>();
+        services.AddHostedService(sp => sp.GetRequiredService<SipService>());
+        services.AddSingleton<OutboundCallService>();
         return services;
     }
 }

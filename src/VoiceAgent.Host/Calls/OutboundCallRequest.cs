@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace VoiceAgent.Host.Calls;
+
+/// <summary>The body of <c>POST /v1/calls</c>.</summary>
+internal sealed record OutboundCallRequest(
+    [property: JsonPropertyName("to")] string? To,
+    [property: JsonPropertyName("from")] string? From,
+    [property: JsonPropertyName("trunk")] string? Trunk,
+    [property: JsonPropertyName("text")] string? Text,
+    [property: JsonPropertyName("voice")] string? Voice,
+    [property: JsonPropertyName("ringTimeoutSeconds")] double? RingTimeoutSeconds);

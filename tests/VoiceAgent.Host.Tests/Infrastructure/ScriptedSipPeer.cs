@@ -1,0 +1,122 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace VoiceAgent.Host.Tests.Infrastructure;
+
+/// <summary>
+/// A minimal SIP endpoint on loopback UDP that answers INVITEs the way a test needs: busy (486),
+/// ringing forever (180, then 487 when CANCELled), and that records every request it got.
+/// Real phones cover the happy path; this covers callees that say no.
+/// </summary>
+internal sealed partial class ScriptedSipPeer : IDisposable
+{
+    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly List<string> _requests = [];
+    private readonly int _finalStatus;
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <param name="finalStatus">The final response to INVITE (486, 603...), or 0 to ring until cancelled.</param>
+    public ScriptedSipPeer(int finalStatus)
+    {
+        _finalStatus = finalStatus;
+        _ = Task.Run(LoopAsync);
+    }
+
+    public string Uri => $"sip:peer@127.0.0.1:{((IPEndPoint)_socket.Client.LocalEndPoint!).Port}";
+
+    public IReadOnlyList<string> Methods
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests.Select(r => r[..r.IndexOf(' ', StringComparison.Ordinal)])];
+            }
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var datagram = await _socket.ReceiveAsync(_stop.Token);
+                var text = Encoding.UTF8.GetString(datagram.Buffer);
+                if (text.StartsWith("SIP/2.0", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                lock (_requests)
+                {
+                    _requests.Add(text);
+                }
+
+                var method = text[..text.IndexOf(' ', StringComparison.Ordinal)];
+                switch (method)
+                {
+                    case "INVITE":
+                        await ReplyAsync(text, 100, "Trying", datagram.RemoteEndPoint);
+                        await ReplyAsync(text, 180, "Ringing", datagram.RemoteEndPoint, tag: true);
+                        if (_finalStatus > 0)
+                        {
+                            await ReplyAsync(text, _finalStatus, "Busy Here", datagram.RemoteEndPoint, tag: true);
+                        }
+
+                        break;
+                    case "CANCEL":
+                        await ReplyAsync(text, 200, "OK", datagram.RemoteEndPoint);
+                        var invite = LastInvite();
+                        await ReplyAsync(invite, 487, "Request Terminated", datagram.RemoteEndPoint, tag: true);
+                        break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private string LastInvite()
+    {
+        lock (_requests)
+        {
+            return _requests.Last(r => r.StartsWith("INVITE", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>A response copying Via, From, To (with our tag), Call-ID and CSeq (RFC 3261 §8.2.6.2).</summary>
+    private async Task ReplyAsync(string request, int status, string reason, IPEndPoint to, bool tag = false)
+    {
+        var response = new StringBuilder($"SIP/2.0 {status} {reason}\r\n");
+        foreach (var name in new[] { "Via", "From", "To", "Call-ID", "CSeq" })
+        {
+            var value = HeaderRegex(name).Match(request).Groups[1].Value.Trim();
+            if (name == "To" && tag && !value.Contains(";tag=", StringComparison.Ordinal))
+            {
+                value += ";tag=peer1";
+            }
+
+            response.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        response.Append("Content-Length: 0\r\n\r\n");
+        var bytes = Encoding.UTF8.GetBytes(response.ToString());
+        await _socket.SendAsync(bytes, to);
+    }
+
+    private static Regex HeaderRegex(string name) => new($"^{Regex.Escape(name)}:(.*)$", RegexOptions.Multiline | RegexOptions.IgnoreCase);
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _socket.Dispose();
+        _stop.Dispose();
+    }
+}
