@@ -22,7 +22,7 @@ public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
     private readonly ManifestCodec _codecSettings;
     private readonly ArcodecSettings _settings;
     private readonly ArcodecTokenizer _tokenizer;
-    private readonly Dictionary<string, (ManifestVoice Voice, float[] Embedding)> _voices;
+    private readonly Dictionary<string, (ManifestVoice Voice, float[] Embedding, string? EmbeddingFile)> _voices;
     private readonly OnnxSessionFactory _sessions;
     private readonly ILogger _logger;
     private ArcodecLm? _lm;
@@ -38,14 +38,12 @@ public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
         _lmFile = ModelManifestReader.RequireFile(manifest, manifest.Model, "arcodec LM");
         _codecFile = ModelManifestReader.RequireFile(manifest, _codecSettings.Model, "arcodec codec decoder");
         SampleRate = manifest.SampleRate ?? throw new ModelPackException($"Model pack manifest '{manifest.FilePath}' does not give the codec's sampleRate.", manifest.FilePath);
-        _voices = new Dictionary<string, (ManifestVoice, float[])>(StringComparer.Ordinal);
+        _voices = new Dictionary<string, (ManifestVoice, float[], string?)>(StringComparer.Ordinal);
         var catalog = new List<VoiceInfo>();
         foreach (var voice in manifest.Voices)
         {
-            var embedding = voice.Embedding is null
-                ? []
-                : ReadEmbedding(ModelManifestReader.RequireFile(manifest, voice.Embedding, $"speaker embedding of arcodec voice '{voice.Id}'"));
-            _voices[voice.Id] = (voice, embedding);
+            var file = voice.Embedding is null ? null : ModelManifestReader.RequireFile(manifest, voice.Embedding, $"speaker embedding of arcodec voice '{voice.Id}'");
+            _voices[voice.Id] = (voice, file is null ? [] : ReadEmbedding(file), file);
             catalog.Add(new VoiceInfo(voice.Id, EngineName, "", SampleRate));
         }
 
@@ -77,11 +75,11 @@ public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
     {
         _lm ??= ArcodecLm.Open(_sessions, _lmFile, Math.Max(_settings.AudioTokenEnd, Math.Max(_settings.StopToken, _tokenizer.MaxId) + 1));
         _codec ??= ArcodecCodec.Open(_sessions, _codecFile, _codecSettings);
-        foreach (var (id, (voice, embedding)) in _voices)
+        foreach (var (id, (_, embedding, file)) in _voices)
         {
             if (_lm.SpeakerSize != embedding.Length)
             {
-                var path = voice.Embedding ?? id;
+                var path = file ?? _lmFile;
                 throw new ModelPackException(
                     _lm.SpeakerSize == 0
                         ? $"Arcodec voice '{id}' has a speaker embedding '{path}', but the LM '{_lmFile}' has no {ArcodecLm.SpeakerEmbedding} input."
