@@ -35,8 +35,10 @@ SAMPLE_RATE = 16000
 CHARS = " abcdefghijklmnopqrstuvwxyz0123456789'.,?!-:"
 
 
-def lm_model(seed, drop_output=None):
+def lm_model(seed, drop_output=None, kv_dtype=TensorProto.FLOAT):
+    """kv_dtype FLOAT16: the fp16 export shape (past/present and logits in fp16, arithmetic in float)."""
     r = rng(seed)
+    half = kv_dtype == TensorProto.FLOAT16
     inits = [
         const("tok_emb", quantized(r, (VOCAB, HIDDEN), 0.5)),
         const("pos_emb", quantized(r, (CONTEXT, HIDDEN), 0.2)),
@@ -94,15 +96,29 @@ def lm_model(seed, drop_output=None):
                 helper.make_node("Reshape", [p + t + "_flat", "split_shape"], [p + t + "_split"]),
                 helper.make_node("Transpose", [p + t + "_split"], [p + t + "_new"], perm=[0, 2, 1, 3]),
             ]
+        if half:
+            nodes += [
+                helper.make_node("Cast", [p + "k_new"], [p + "k_new16"], to=TensorProto.FLOAT16),
+                helper.make_node("Cast", [p + "v_new"], [p + "v_new16"], to=TensorProto.FLOAT16),
+                helper.make_node("Concat", [f"past_key_values.{i}.key", p + "k_new16"], [f"present.{i}.key"], axis=2),
+                helper.make_node("Concat", [f"past_key_values.{i}.value", p + "v_new16"], [f"present.{i}.value"], axis=2),
+                helper.make_node("Cast", [f"present.{i}.key"], [p + "k_all"], to=TensorProto.FLOAT),
+                helper.make_node("Cast", [f"present.{i}.value"], [p + "v_all"], to=TensorProto.FLOAT),
+            ]
+        else:
+            nodes += [
+                helper.make_node("Concat", [f"past_key_values.{i}.key", p + "k_new"], [f"present.{i}.key"], axis=2),
+                helper.make_node("Concat", [f"past_key_values.{i}.value", p + "v_new"], [f"present.{i}.value"], axis=2),
+                helper.make_node("Identity", [f"present.{i}.key"], [p + "k_all"]),
+                helper.make_node("Identity", [f"present.{i}.value"], [p + "v_all"]),
+            ]
         nodes += [
-            helper.make_node("Concat", [f"past_key_values.{i}.key", p + "k_new"], [f"present.{i}.key"], axis=2),
-            helper.make_node("Concat", [f"past_key_values.{i}.value", p + "v_new"], [f"present.{i}.value"], axis=2),
-            helper.make_node("Transpose", [f"present.{i}.key"], [p + "kt"], perm=[0, 1, 3, 2]),
+            helper.make_node("Transpose", [p + "k_all"], [p + "kt"], perm=[0, 1, 3, 2]),
             helper.make_node("MatMul", [p + "q_new", p + "kt"], [p + "scores_raw"]),
             helper.make_node("Mul", [p + "scores_raw", "scale"], [p + "scores"]),
             helper.make_node("Where", ["visible", p + "scores", "neg"], [p + "masked"]),
             helper.make_node("Softmax", [p + "masked"], [p + "attn"], axis=-1),
-            helper.make_node("MatMul", [p + "attn", f"present.{i}.value"], [p + "ctx"]),
+            helper.make_node("MatMul", [p + "attn", p + "v_all"], [p + "ctx"]),
             helper.make_node("Transpose", [p + "ctx"], [p + "ctx_t"], perm=[0, 2, 1, 3]),
             helper.make_node("Reshape", [p + "ctx_t", "merge_shape"], [p + "ctx_m"]),
             helper.make_node("MatMul", [p + "ctx_m", p + "wo"], [p + "attn_out"]),
@@ -121,8 +137,10 @@ def lm_model(seed, drop_output=None):
         helper.make_node("Unsqueeze", ["pos_f", "axes_last"], ["pos_f3"]),
         helper.make_node("Mul", ["pos_f3", "stop_slope"], ["stop_ramp"]),
         helper.make_node("Add", ["logits_raw", "stop_ramp"], ["logits_ramped"]),
-        helper.make_node("Add", ["logits_ramped", "stop_base"], ["logits"]),
+        helper.make_node("Add", ["logits_ramped", "stop_base"], ["logits_f" if half else "logits"]),
     ]
+    if half:
+        nodes.append(helper.make_node("Cast", ["logits_f"], ["logits"], to=TensorProto.FLOAT16))
     kv_past = [1, HEADS, "past_sequence_length", HEAD_DIM]
     kv_present = [1, HEADS, "total_sequence_length", HEAD_DIM]
     inputs = [
@@ -130,12 +148,12 @@ def lm_model(seed, drop_output=None):
         helper.make_tensor_value_info("attention_mask", TensorProto.INT64, [1, "total_sequence_length"]),
         helper.make_tensor_value_info("position_ids", TensorProto.INT64, [1, "sequence_length"]),
     ]
-    outputs = [helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, "sequence_length", VOCAB])]
+    outputs = [helper.make_tensor_value_info("logits", kv_dtype, [1, "sequence_length", VOCAB])]
     for i in range(LAYERS):
         for kind in ("key", "value"):
-            inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kind}", TensorProto.FLOAT, kv_past))
+            inputs.append(helper.make_tensor_value_info(f"past_key_values.{i}.{kind}", kv_dtype, kv_past))
             if f"present.{i}.{kind}" != drop_output:
-                outputs.append(helper.make_tensor_value_info(f"present.{i}.{kind}", TensorProto.FLOAT, kv_present))
+                outputs.append(helper.make_tensor_value_info(f"present.{i}.{kind}", kv_dtype, kv_present))
     inputs.append(helper.make_tensor_value_info("speaker_embedding", TensorProto.FLOAT, [1, SPEAKER]))
     graph = helper.make_graph(nodes, "arcodec_lm_fixture", inputs, outputs, inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="voiceagent-fixtures")
@@ -241,6 +259,15 @@ def write_arcodec(root):
         speaker_embedding(seed).tofile(path)  # headerless little-endian float32, 16 values
         voices.append({"id": voice_id, "embedding": "voices/" + voice_id + ".bin", "seed": seed, **extra})
     write_json(os.path.join(pack, "manifest.json"), manifest("lm.onnx", "codec.onnx", voices))
+
+    # The fp16 export shape (past/present/logits float16); shares the main pack's codec, vocab and voices.
+    fp16 = os.path.join(root, "arcodec-fp16")
+    shutil.rmtree(fp16, ignore_errors=True)
+    save(lm_model(30, kv_dtype=TensorProto.FLOAT16), os.path.join(fp16, "lm-fp16.onnx"))
+    shared = [dict(v, embedding="../arcodec/" + v["embedding"]) for v in voices]
+    fp16_manifest = manifest("lm-fp16.onnx", "../arcodec/codec.onnx", shared)
+    fp16_manifest["tokenizer"]["vocab"] = "../arcodec/vocab.json"
+    write_json(os.path.join(fp16, "manifest.json"), fp16_manifest)
 
     # An LM that forgot one cache output: must fail at start-up naming present.1.value.
     bad = os.path.join(root, "invalid", "arcodec-no-present")

@@ -286,7 +286,7 @@ def write_kokoro(root):
 
 
 def main():
-    for sub in ("piper", "kokoro", "kokoro-int32-speed", "invalid"):
+    for sub in ("piper", "kokoro", "kokoro-int32-speed", "arcodec", "arcodec-fp16", "invalid"):
         shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
     write_piper(OUT)
     write_kokoro(OUT)

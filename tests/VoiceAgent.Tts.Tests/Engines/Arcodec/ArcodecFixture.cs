@@ -9,7 +9,7 @@ internal static class ArcodecFixture
 {
     public static string Pack => OnnxFixtures.Pack("arcodec");
 
-    public static async Task<ArcodecEngine> LoadAsync() => (ArcodecEngine)await OnnxFixtures.LoadAsync(Pack);
+    public static async Task<ArcodecEngine> LoadAsync(string? pack = null) => (ArcodecEngine)await OnnxFixtures.LoadAsync(pack ?? Pack);
 
     public static VoiceProfile Voice(string id, long? seed = null) => new(ArcodecEngine.EngineName, id) { Seed = seed };
 

@@ -1,13 +1,17 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
 using VoiceAgent.Tts.Engines;
+using VoiceAgent.Tts.Tests.Engines.Onnx;
 
 namespace VoiceAgent.Tts.Tests.Engines.Arcodec;
 
 public sealed class ArcodecKvCacheTests
 {
-    [Fact]
-    public async Task Logits_with_the_growing_cache_equal_a_full_recomputation_without_cache()
+    [Theory]
+    [InlineData("arcodec", 1e-4f)]
+    [InlineData("arcodec-fp16", 2e-2f)] // the cache is rounded to fp16 once per step either way; logits too
+    public async Task Logits_with_the_growing_cache_equal_a_full_recomputation_without_cache(string pack, float tolerance)
     {
-        await using var engine = await ArcodecFixture.LoadAsync();
+        await using var engine = await ArcodecFixture.LoadAsync(OnnxFixtures.Pack(pack));
         var voice = engine.Resolve(ArcodecFixture.Voice("cleo"));
         var prompt = engine.Tokenize(new TextChunk(0, "Your table is ready.", IsLast: true), voice).TokenIds.ToArray();
         var speaker = ((VoiceAgent.Tts.Engines.Arcodec.ArcodecVoice)voice.Conditioning!).Embedding;
@@ -22,7 +26,7 @@ public sealed class ArcodecKvCacheTests
             using (var fresh = lm.CreateCache())
             {
                 var full = lm.Forward(fresh, sequence.ToArray(), speaker, CancellationToken.None);
-                Assert.True(MaxAbsDifference(cached, full) < 1e-4f, $"step {step}: cached logits differ from the full pass by {MaxAbsDifference(cached, full)}");
+                Assert.True(MaxAbsDifference(cached, full) < tolerance, $"step {step}: cached logits differ from the full pass by {MaxAbsDifference(cached, full)}");
             }
 
             // Feed an audio token of the right codebook, as generation would.
@@ -50,6 +54,19 @@ public sealed class ArcodecKvCacheTests
         var afterOther = lm.Forward(otherPrompt, [token], speaker, CancellationToken.None);
 
         Assert.True(MaxAbsDifference(after, afterOther) > 1e-3f);
+    }
+
+    [Fact]
+    public async Task Fp16_export_is_read_from_the_metadata_and_speaks()
+    {
+        await using var engine = await ArcodecFixture.LoadAsync(OnnxFixtures.Pack("arcodec-fp16"));
+        var voice = engine.Resolve(ArcodecFixture.Voice("ava", seed: 9));
+
+        var pcm = await OnnxFixtures.SynthesizeAsync(engine, "Please hold.", voice);
+
+        Assert.Equal(TensorElementType.Float16, engine.Lm.KvType);
+        Assert.True(pcm.Samples.Length > 0 && pcm.Samples.Length % engine.HopLength == 0);
+        Assert.Equal(pcm.Samples.ToArray(), (await OnnxFixtures.SynthesizeAsync(engine, "Please hold.", voice)).Samples.ToArray());
     }
 
     private static float MaxAbsDifference(float[] a, float[] b)
