@@ -15,8 +15,6 @@ internal sealed class ArcodecGeneration : IDisposable
     private readonly KvCache _cache;
     private readonly List<long> _generated = [];
     private readonly List<long> _codes = [];
-    private readonly long[][] _allowed;
-    private readonly long[][] _allowedWithStop;
     private readonly int _maxNewTokens;
     private float[]? _logits;
 
@@ -39,7 +37,6 @@ internal sealed class ArcodecGeneration : IDisposable
             throw new ArgumentException($"The prompt has {prompt.Length} tokens; the LM's context of {settings.ContextLength} leaves no room for audio.", nameof(prompt));
         }
 
-        (_allowed, _allowedWithStop) = AllowedTokens(settings);
         _cache = lm.CreateCache();
     }
 
@@ -66,7 +63,7 @@ internal sealed class ArcodecGeneration : IDisposable
     {
         _logits ??= _lm.Forward(_cache, _prompt.Span, _speaker, cancellationToken);
         var slot = _generated.Count % _settings.Codebooks;
-        var allowed = slot == 0 && _generated.Count >= _settings.MinNewTokens ? _allowedWithStop[slot] : _allowed[slot];
+        var allowed = _settings.AllowedTokens(slot, withStop: slot == 0 && _generated.Count >= _settings.MinNewTokens);
         var token = TokenSampler.Sample(_logits, allowed, _generated, _settings.Sampling, _random);
         if (token == _settings.StopToken)
         {
@@ -84,26 +81,6 @@ internal sealed class ArcodecGeneration : IDisposable
         }
 
         _logits = _lm.Forward(_cache, [token], _speaker, cancellationToken);
-    }
-
-    /// <summary>Per codebook slot, the ids the LM may emit there (Orpheus: id = offset + slot * size + code).</summary>
-    private static (long[][] Allowed, long[][] WithStop) AllowedTokens(ArcodecSettings settings)
-    {
-        var allowed = new long[settings.Codebooks][];
-        var withStop = new long[settings.Codebooks][];
-        for (var slot = 0; slot < settings.Codebooks; slot++)
-        {
-            var first = settings.AudioTokenOffset + ((long)slot * settings.CodebookSize);
-            allowed[slot] = new long[settings.CodebookSize];
-            for (var code = 0; code < settings.CodebookSize; code++)
-            {
-                allowed[slot][code] = first + code;
-            }
-
-            withStop[slot] = [.. allowed[slot], settings.StopToken];
-        }
-
-        return (allowed, withStop);
     }
 
     public void Dispose() => _cache.Dispose();

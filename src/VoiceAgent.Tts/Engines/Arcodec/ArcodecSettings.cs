@@ -18,6 +18,39 @@ internal sealed record ArcodecSettings(
     int WindowFrames,
     int OverlapFrames)
 {
+    /// <summary>
+    /// The ids the LM may emit at codebook slot <paramref name="slot"/> (Orpheus: offset + slot * size + code), plus the
+    /// stop token when <paramref name="withStop"/>. Built once per engine (Orpheus: 7 x 4096 ids), shared read-only.
+    /// </summary>
+    public IReadOnlyList<long> AllowedTokens(int slot, bool withStop)
+    {
+        var allowed = LazyInitializer.EnsureInitialized(ref _allowedBox, BuildAllowed);
+        return withStop ? allowed.WithStop[slot] : allowed.Plain[slot];
+    }
+
+    private AllowedBox? _allowedBox;
+
+    private AllowedBox BuildAllowed()
+    {
+        var plain = new long[Codebooks][];
+        var withStop = new long[Codebooks][];
+        for (var s = 0; s < Codebooks; s++)
+        {
+            var first = AudioTokenOffset + ((long)s * CodebookSize);
+            plain[s] = new long[CodebookSize];
+            for (var code = 0; code < CodebookSize; code++)
+            {
+                plain[s][code] = first + code;
+            }
+
+            withStop[s] = [.. plain[s], StopToken];
+        }
+
+        return new AllowedBox(plain, withStop);
+    }
+
+    private sealed record AllowedBox(long[][] Plain, long[][] WithStop);
+
     /// <summary>One past the last audio token id: the logits must cover at least this many ids.</summary>
     public long AudioTokenEnd => AudioTokenOffset + ((long)Codebooks * CodebookSize);
 

@@ -6,6 +6,7 @@ namespace VoiceAgent.Tts.Tests.Engines.Arcodec;
 /// ARCHITECTURE.md "Speech sessions and isolation" for the sampling family: each session's KV cache, RNG and history
 /// are its own, so 16 sessions streaming at once hear exactly what they hear alone, and a cancelled one disturbs none.
 /// </summary>
+[Collection(ArcodecCollection.Name)]
 public sealed class ArcodecIsolationTests
 {
     private const string Text = "Your appointment is confirmed.";

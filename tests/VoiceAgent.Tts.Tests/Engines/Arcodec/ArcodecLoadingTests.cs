@@ -7,6 +7,7 @@ using VoiceAgent.Tts.Tests.Engines.Onnx;
 
 namespace VoiceAgent.Tts.Tests.Engines.Arcodec;
 
+[Collection(ArcodecCollection.Name)]
 public sealed class ArcodecLoadingTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using VoiceAgent.Tts.Tests.Engines.Onnx;
 
 namespace VoiceAgent.Tts.Tests.Engines.Arcodec;
 
+[Collection(ArcodecCollection.Name)]
 public sealed class ArcodecStreamingTests
 {
     private const string Text = "Your appointment is confirmed for Tuesday.";
