@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgent.Tts;
 using VoiceAgent.Tts.Engines;
+using VoiceAgent.Tts.Engines.Arcodec;
 using VoiceAgent.Tts.Engines.Kokoro;
 using VoiceAgent.Tts.Engines.Onnx;
 using VoiceAgent.Tts.Engines.Piper;
@@ -11,7 +12,7 @@ using VoiceAgent.Tts.Frontend;
 namespace VoiceAgent.Bench;
 
 /// <summary>
-/// Neural engines (Piper, Kokoro) on ONNX Runtime, in process, no calls: load and warm-up time, time to first PCM of
+/// Neural engines (Piper, Kokoro, arcodec through its stages) on ONNX Runtime, in process, no calls: load and warm-up time, time to first PCM of
 /// an utterance (stage 1 of chunk 0 to the PCM out of stage 3), and real-time factor per chunk (the three stages'
 /// time over the chunk's audio duration), with each stage's share. Defaults to the tiny fixture packs, which measure
 /// the engine's own overhead (espeak-ng, tensors, conversion), not a real voice's inference cost.
@@ -50,6 +51,7 @@ internal static class NeuralEngineBenchmark
         {
             PiperEngine piper => piper.WarmUpTime,
             KokoroEngine kokoro => kokoro.WarmUpTime,
+            ArcodecEngine arcodec => arcodec.WarmUpTime,
             _ => TimeSpan.Zero,
         };
         var voices = ((IVoiceCatalog)engine).Voices;
@@ -96,7 +98,7 @@ internal static class NeuralEngineBenchmark
         Report("  stage 3 vocode (float -> PCM16) per chunk", vocodeMs, "ms");
     }
 
-    private static string FixturePack(string name)
+    internal static string FixturePack(string name)
     {
         // The committed fixtures, found from the working directory up (dotnet run starts in the repository or the project).
         for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
@@ -111,7 +113,7 @@ internal static class NeuralEngineBenchmark
         throw new DirectoryNotFoundException($"tests/fixtures/models/{name} not found above {Directory.GetCurrentDirectory()}; pass pack directories.");
     }
 
-    private static void Report(string name, List<double> values, string unit)
+    internal static void Report(string name, List<double> values, string unit)
     {
         values.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

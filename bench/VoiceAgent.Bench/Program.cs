@@ -4,4 +4,6 @@ return args.Length > 0 && args[0] == "media"
     ? await MediaPacingBenchmark.RunAsync(args)
     : args.Length > 0 && args[0] == "onnx"
         ? await NeuralEngineBenchmark.RunAsync(args)
-        : await FirstAudioBenchmark.RunAsync(args);
+        : args.Length > 0 && args[0] == "arlm"
+            ? await ArcodecBenchmark.RunAsync(args)
+            : await FirstAudioBenchmark.RunAsync(args);

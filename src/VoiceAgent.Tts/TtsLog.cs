@@ -24,4 +24,8 @@ internal static partial class TtsLog
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning,
         Message = "Piper pack {Pack} mixes sample rates ({Rates} Hz); each PcmChunk carries its voice's rate")]
     public static partial void PiperMixedRates(ILogger logger, string pack, string rates);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug,
+        Message = "Arcodec chunk {Index} reached its token limit after {Frames} frames without the stop token")]
+    public static partial void ArcodecTokenLimit(ILogger logger, int index, int frames);
 }

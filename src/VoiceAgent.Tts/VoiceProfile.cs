@@ -16,4 +16,11 @@ public sealed record VoiceProfile(string Engine, string Voice, float Speed = 1.0
     /// <see cref="Speed"/> it was resolved for; engines ignore it when either no longer matches (after a <c>with</c>).
     /// </summary>
     public VoiceConditioning? Conditioning { get; init; }
+
+    /// <summary>
+    /// Sampling seed for engines that sample (the autoregressive <c>arcodec</c> family); null = the voice's default.
+    /// Each chunk's random stream is derived from it and the chunk index, so a session hears the same speech for the same
+    /// text and seed however it is batched with others.
+    /// </summary>
+    public long? Seed { get; init; }
 }

@@ -286,10 +286,13 @@ def write_kokoro(root):
 
 
 def main():
-    for sub in ("piper", "kokoro", "kokoro-int32-speed", "invalid"):
+    for sub in ("piper", "kokoro", "kokoro-int32-speed", "arcodec", "arcodec-fp16", "invalid"):
         shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
     write_piper(OUT)
     write_kokoro(OUT)
+    from arcodec_fixture import write_arcodec  # imported here: it imports this module's helpers
+
+    write_arcodec(OUT)
     for dirpath, _, files in sorted(os.walk(OUT)):
         for name in sorted(files):
             path = os.path.join(dirpath, name)

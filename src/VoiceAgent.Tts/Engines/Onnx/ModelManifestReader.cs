@@ -37,7 +37,7 @@ internal static class ModelManifestReader
 
         if (manifest is null || string.IsNullOrWhiteSpace(manifest.Engine))
         {
-            throw new ModelPackException($"Model pack manifest '{file}' does not name its engine (\"engine\": \"piper\" or \"kokoro\").", file);
+            throw new ModelPackException($"Model pack manifest '{file}' does not name its engine (\"engine\": \"piper\", \"kokoro\" or \"arcodec\").", file);
         }
 
         if (manifest.Voices is null || manifest.Voices.Count == 0)

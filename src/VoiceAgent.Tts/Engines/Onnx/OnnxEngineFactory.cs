@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using VoiceAgent.Tts.Engines.Arcodec;
 using VoiceAgent.Tts.Engines.Kokoro;
 using VoiceAgent.Tts.Engines.Piper;
 
@@ -27,8 +28,9 @@ public static class OnnxEngineFactory
         {
             PiperEngine.EngineName => new PiperEngine(manifest, options, logger),
             KokoroEngine.EngineName => new KokoroEngine(manifest, options, logger),
+            ArcodecEngine.EngineName => new ArcodecEngine(manifest, options, logger),
             _ => throw new ModelPackException(
-                $"Model pack manifest '{manifest.FilePath}' names engine '{manifest.Engine}'; expected piper or kokoro.", manifest.FilePath),
+                $"Model pack manifest '{manifest.FilePath}' names engine '{manifest.Engine}'; expected piper, kokoro or arcodec.", manifest.FilePath),
         };
     }
 

@@ -48,5 +48,25 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the model and returns every requested output, ORT-owned: the caller disposes the collection (the arcodec
+    /// LM keeps its present.* values alive as the next step's past, with no copy).
+    /// </summary>
+    public IDisposableReadOnlyCollection<OrtValue> RunAll(
+        IReadOnlyCollection<string> inputNames, IReadOnlyCollection<OrtValue> inputs, IReadOnlyCollection<string> outputNames, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var runOptions = new RunOptions();
+        using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+        try
+        {
+            return _session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The model run was cancelled.", ex, cancellationToken);
+        }
+    }
+
     public void Dispose() => _session.Dispose();
 }
