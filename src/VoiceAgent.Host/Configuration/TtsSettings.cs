@@ -3,7 +3,7 @@ using VoiceAgent.Tts.Engines.Onnx;
 namespace VoiceAgent.Host.Configuration;
 
 /// <summary>The <c>Tts</c> section.</summary>
-/// <param name="Engine">Tts:Engine: <c>espeak</c> (embedded default), <c>piper</c> or <c>kokoro</c>.</param>
+/// <param name="Engine">Tts:Engine: <c>espeak</c> (embedded default), <c>piper</c>, <c>kokoro</c> or <c>arcodec</c> (decoder LM + codec).</param>
 /// <param name="Voice">Tts:Voice; empty means the engine's default (en-us for espeak, the pack's first voice).</param>
 /// <param name="Speed">Tts:Speed, a speaking-rate multiplier.</param>
 /// <param name="ModelPath">Tts:ModelPath, the model pack (directory with manifest.json) of a neural engine.</param>
@@ -11,7 +11,7 @@ namespace VoiceAgent.Host.Configuration;
 internal sealed record TtsSettings(string Engine, string Voice, float Speed, string? ModelPath, OnnxEngineOptions Onnx)
 {
     public const string Espeak = "espeak";
-    public static readonly string[] Engines = [Espeak, "piper", "kokoro"];
+    public static readonly string[] Engines = [Espeak, "piper", "kokoro", "arcodec"];
 
     public bool IsNeural => Engine != Espeak;
 

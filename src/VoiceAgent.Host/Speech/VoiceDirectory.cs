@@ -23,12 +23,11 @@ internal sealed class VoiceDirectory(ITtsEngine engine, TtsSettings settings)
     public string EngineName => engine.Name;
 
     /// <summary>The profile for <paramref name="voice"/> (null: the default voice) at <paramref name="speed"/> (null: Tts:Speed).</summary>
-    /// <param name="seed">Sampling seed for engines that sample (ignored by the deterministic ones); null: a fixed default.</param>
+    /// <param name="seed">Sampling seed for engines that sample (arcodec); the deterministic ones ignore it. Null: the voice's default seed.</param>
     /// <exception cref="ArgumentException">The engine does not know the voice.</exception>
     public VoiceProfile Create(string? voice = null, float? speed = null, long? seed = null)
     {
-        _ = seed; // Piper, Kokoro and espeak are deterministic; the sampling engine reads it once it is wired.
-        var profile = new VoiceProfile(engine.Name, voice ?? DefaultVoice, speed ?? settings.Speed);
+        var profile = new VoiceProfile(engine.Name, voice ?? DefaultVoice, speed ?? settings.Speed) { Seed = seed };
         return engine is IVoiceCatalog catalog ? catalog.Resolve(profile) : profile;
     }
 
@@ -36,5 +35,5 @@ internal sealed class VoiceDirectory(ITtsEngine engine, TtsSettings settings)
 
     /// <summary>The espeak-ng language of a voice, for the text normalizer (numbers, abbreviations).</summary>
     public string LanguageOf(string voice)
-        => Voices.FirstOrDefault(v => v.Id == voice)?.Language ?? (settings.IsNeural ? "en-us" : voice);
+        => Voices.FirstOrDefault(v => v.Id == voice)?.Language is { Length: > 0 } language ? language : settings.IsNeural ? "en-us" : voice;
 }

@@ -17,6 +17,7 @@ public sealed class NeuralEngineCallTests
     [Theory]
     [InlineData("piper", "en_US-fixturemulti-medium:bob", 22050)]
     [InlineData("kokoro", "af_alpha", 24000)]
+    [InlineData("arcodec", "ava", 16000)]
     public async Task A_caller_hears_the_neural_engine_and_its_voices_are_listed(string engine, string firstVoice, int rate)
     {
         await using var host = await RunningHost.StartAsync($"--Tts:Engine={engine}", $"--Tts:ModelPath={Pack(engine)}", "--Inbound:Greeting=Hello from the model.");
@@ -35,6 +36,24 @@ public sealed class NeuralEngineCallTests
         Assert.True(listed.Count >= 2);
         Assert.All(listed, v => Assert.Equal(engine, v.GetProperty("engine").GetString()));
         Assert.Contains(listed, v => v.GetProperty("id").GetString() == firstVoice && v.GetProperty("sampleRate").GetInt32() == rate);
+    }
+
+    [Fact]
+    public async Task The_sampling_engine_repeats_itself_for_a_seed_and_varies_across_seeds()
+    {
+        await using var host = await RunningHost.StartAsync("--Tts:Engine=arcodec", $"--Tts:ModelPath={Pack("arcodec")}");
+
+        async Task<byte[]> SpeakAsync(int seed)
+        {
+            using var response = await host.Http.PostAsJsonAsync("/v1/audio/speech", new { model = "arcodec", input = "Hello there, how are you?", voice = "ben", response_format = "pcm", seed });
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            return await response.Content.ReadAsByteArrayAsync();
+        }
+
+        var first = await SpeakAsync(7);
+        Assert.True(first.Length > 1000);
+        Assert.Equal(first, await SpeakAsync(7));
+        Assert.NotEqual(first, await SpeakAsync(8));
     }
 
     [Fact]
