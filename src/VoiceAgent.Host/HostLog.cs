@@ -42,4 +42,7 @@ internal static partial class HostLog
 
     [LoggerMessage(4012, LogLevel.Information, "Outgoing call not answered: {Outcome} ({SipCode})")]
     public static partial void OutgoingNotAnswered(ILogger logger, string outcome, int sipCode);
+
+    [LoggerMessage(4013, LogLevel.Warning, "No RTP from the peer for {Seconds} s: hanging up")]
+    public static partial void MediaTimeout(ILogger logger, double seconds);
 }

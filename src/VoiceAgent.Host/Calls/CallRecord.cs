@@ -18,6 +18,7 @@ internal sealed class CallRecord
     private DateTimeOffset? _endedAt;
     private string? _endReason;
     private string? _outcome;
+    private string? _endReasonOverride;
     private int? _sipCode;
     private Func<RtpStreamStatistics>? _mediaStatistics;
     private readonly ConcurrentQueue<CallerSpeechView> _callerSpeech = new();
@@ -76,6 +77,15 @@ internal sealed class CallRecord
         NotifyChanged();
     }
 
+    /// <summary>A more precise end reason than the SIP layer knows (e.g. rtp-timeout for our BYE after media stopped).</summary>
+    public void OverrideEndReason(string reason)
+    {
+        lock (_gate)
+        {
+            _endReasonOverride = reason;
+        }
+    }
+
     public void MarkEnded(string reason, DateTimeOffset at)
     {
         lock (_gate)
@@ -85,7 +95,7 @@ internal sealed class CallRecord
                 return;
             }
 
-            _endReason = reason;
+            _endReason = _endReasonOverride ?? reason;
             _endedAt = at;
             _state = CallState.Ended;
         }

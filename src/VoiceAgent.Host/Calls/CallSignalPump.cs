@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using VoiceAgent.Telephony.Media;
 using VoiceAgent.Telephony.Media.Vad;
+using VoiceAgent.Telephony.Rtp;
 
 namespace VoiceAgent.Host.Calls;
 
@@ -18,20 +19,21 @@ internal sealed class CallSignalPump
 
     public ChannelReader<CallSignal> Signals => _signals.Reader;
 
-    public static CallSignalPump Start(RtpStream stream, CallRecord record, TimeProvider time, ILogger logger, CancellationToken callEnded)
+    /// <param name="infoDigits">Keys the peer sends in SIP INFO instead of RTP (they join the same stream).</param>
+    public static CallSignalPump Start(RtpStream stream, ChannelReader<DtmfDigit> infoDigits, CallRecord record, TimeProvider time, ILogger logger, CancellationToken callEnded)
     {
         var pump = new CallSignalPump(time);
-        var digits = pump.PumpDigitsAsync(stream, record, logger, callEnded);
+        var digits = Task.WhenAll(pump.PumpDigitsAsync(stream.Digits, record, logger, callEnded), pump.PumpDigitsAsync(infoDigits, record, logger, callEnded));
         var speech = pump.PumpSpeechAsync(stream, record, logger, callEnded);
         _ = Task.WhenAll(digits, speech).ContinueWith(_ => pump._signals.Writer.TryComplete(), TaskScheduler.Default);
         return pump;
     }
 
-    private async Task PumpDigitsAsync(RtpStream stream, CallRecord record, ILogger logger, CancellationToken callEnded)
+    private async Task PumpDigitsAsync(ChannelReader<DtmfDigit> source, CallRecord record, ILogger logger, CancellationToken callEnded)
     {
         try
         {
-            await foreach (var digit in stream.Digits.ReadAllAsync(callEnded))
+            await foreach (var digit in source.ReadAllAsync(callEnded))
             {
                 HostLog.DtmfReceived(logger, digit.Digit, digit.DurationMs);
                 var at = _time.GetUtcNow();

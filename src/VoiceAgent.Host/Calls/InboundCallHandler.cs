@@ -89,7 +89,8 @@ internal sealed class InboundCallHandler(
         var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
         await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
         record.AttachMedia(() => stream.Statistics);
-        var signals = CallSignalPump.Start(stream, record, time, logger, call.Ended);
+        var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
+        _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
         await using var session = pipeline.CreateSession(record.Id, voices.Create());
         var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
@@ -134,6 +135,14 @@ internal sealed class InboundCallHandler(
             clock.Unregister(stream);
         }
     }
+
+    private Task WatchMediaAsync(RtpStream stream, CallRecord record, Func<CancellationToken, Task> hangup, CancellationToken callEnded)
+        => MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
+        {
+            HostLog.MediaTimeout(logger, settings.Rtp.InactivityTimeout.TotalSeconds);
+            record.OverrideEndReason("rtp-timeout");
+            await hangup(CancellationToken.None);
+        }, time, callEnded);
 
     /// <summary>A Twilio Media Streams application; when it cannot be reached the caller hears the fallback message.</summary>
     private async Task RunMediaStreamAsync(CallContext context, Uri url, CancellationToken cancellationToken)

@@ -100,7 +100,13 @@ internal sealed class OutboundCallService(
             var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
             await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
             record.AttachMedia(() => stream.Statistics);
-            _ = CallSignalPump.Start(stream, record, time, logger, call.Ended);
+            _ = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
+            _ = MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
+            {
+                HostLog.MediaTimeout(logger, settings.Rtp.InactivityTimeout.TotalSeconds);
+                record.OverrideEndReason("rtp-timeout");
+                await call.HangupAsync(CancellationToken.None);
+            }, time, call.Ended);
             await using var session = pipeline.CreateSession(record.Id, voice);
             var speaker = new CallSpeaker(session, stream, record, logger);
             stream.Start();

@@ -1,4 +1,5 @@
 namespace VoiceAgent.Host.Configuration;
 
 /// <summary>The <c>Rtp</c> section: the UDP port range for media (Rtp:PortMin, Rtp:PortMax).</summary>
-internal sealed record RtpSettings(int PortMin, int PortMax);
+/// <param name="InactivityTimeout">Rtp:InactivityTimeoutSeconds: a call whose peer sends no RTP for this long is hung up (0 disables).</param>
+internal sealed record RtpSettings(int PortMin, int PortMax, TimeSpan InactivityTimeout);

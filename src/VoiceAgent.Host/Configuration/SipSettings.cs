@@ -6,4 +6,6 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="ListenAddress">Address the SIP socket binds (Sip:ListenAddress, default 0.0.0.0).</param>
 /// <param name="Port">SIP port (Sip:Port, default 5060).</param>
 /// <param name="PublicAddress">Host written into Contact and SDP (Sip:PublicAddress).</param>
-internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress);
+/// <param name="MaxConcurrentCalls">Sip:MaxConcurrentCalls: more INVITEs get 503 with Retry-After (0: no limit).</param>
+/// <param name="InvitesPerSecondPerSource">Sip:InvitesPerSecondPerSource: new INVITEs one address may send per second (0: no limit).</param>
+internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress, int MaxConcurrentCalls = 500, double InvitesPerSecondPerSource = 20);

@@ -43,8 +43,8 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
         var goodbye = reader.ReadString("Inbound:Goodbye", DefaultGoodbye);
 
         return new VoiceAgentSettings(
-            new SipSettings(listen, port, publicAddress),
-            new RtpSettings(portMin, portMax),
+            new SipSettings(listen, port, publicAddress, reader.ReadInt("Sip:MaxConcurrentCalls", 500, 0, 100_000), reader.ReadDouble("Sip:InvitesPerSecondPerSource", 20, 0, 10_000)),
+            new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
             media,
             tts,
             new InboundSettings(greeting, goodbye),

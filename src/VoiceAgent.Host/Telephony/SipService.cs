@@ -33,7 +33,7 @@ internal sealed class SipService(
             throw new StartupException(ex.Message, ex);
         }
 
-        var agent = new SipUserAgent(_transport, new SipUserAgentOptions(settings.Sip.PublicAddress, _transport.LocalEndPoint.Port), handler, time, loggers.CreateLogger<SipUserAgent>());
+        var agent = new SipUserAgent(_transport, new SipUserAgentOptions(settings.Sip.PublicAddress, _transport.LocalEndPoint.Port) { MaxConcurrentCalls = settings.Sip.MaxConcurrentCalls, InvitesPerSecondPerSource = settings.Sip.InvitesPerSecondPerSource }, handler, time, loggers.CreateLogger<SipUserAgent>());
         Agent = agent;
         _loop = agent.RunAsync(_stopping.Token);
         readiness.MarkSipReady();

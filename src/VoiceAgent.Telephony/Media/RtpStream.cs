@@ -50,6 +50,7 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private long _packetsSent;
     private long _bytesSent;
     private long _packetsReceived;
+    private long _lastReceived;
     private long _malformedReceived;
     private long _digitsDropped;
 
@@ -100,6 +101,9 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
 
     /// <summary>Packets sent so far (cheap counter for benchmarks and health checks).</summary>
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
+
+    /// <summary>When the last well-formed RTP packet arrived (Stopwatch ticks; 0 before the first), for the inactivity timeout.</summary>
+    public long LastReceivedTimestamp => Volatile.Read(ref _lastReceived);
 
     /// <summary>Caller speech transitions from this call's voice activity detector.</summary>
     public ChannelReader<VoiceActivityEvent> VoiceActivity => _voiceActivity.Reader;
@@ -244,6 +248,7 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
             }
 
             Interlocked.Increment(ref _packetsReceived);
+            Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
             if (!_latched)
             {
                 Latch(source);

@@ -31,4 +31,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1021, LogLevel.Information, "Outgoing call {CallId} not answered: {Status} {Reason}")]
     public static partial void OutgoingNotAnswered(ILogger logger, string callId, int status, string reason);
+
+    [LoggerMessage(1022, LogLevel.Warning, "INVITE from {Remote} refused with 503: {Reason}")]
+    public static partial void InviteRefused(ILogger logger, string remote, string reason);
 }

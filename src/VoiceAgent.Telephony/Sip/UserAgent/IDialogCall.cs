@@ -18,5 +18,8 @@ internal interface IDialogCall
 
     void OnAck();
 
+    /// <summary>A key pressed, carried in a SIP INFO body.</summary>
+    void OnInfoDigit(Rtp.DtmfDigit digit);
+
     void End(CallEndReason reason);
 }

@@ -17,6 +17,8 @@ public sealed class IncomingCall : IDialogCall
     private readonly TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<CallEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _ended = new();
+    private readonly System.Threading.Channels.Channel<Rtp.DtmfDigit> _infoDigits = System.Threading.Channels.Channel.CreateBounded<Rtp.DtmfDigit>(
+        new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
     private SipResponse? _answer;
     private int _finalSent;
 
@@ -50,6 +52,11 @@ public sealed class IncomingCall : IDialogCall
 
     /// <summary>Cancelled when the call ends for any reason.</summary>
     public CancellationToken Ended => _ended.Token;
+
+    /// <summary>Keys the peer sent as SIP INFO (application/dtmf-relay or application/dtmf) rather than in RTP.</summary>
+    public System.Threading.Channels.ChannelReader<Rtp.DtmfDigit> InfoDigits => _infoDigits.Reader;
+
+    void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
 
     /// <summary>The local SDP we answered with (for re-INVITE refreshes).</summary>
     public string? LocalSdp { get; private set; }

@@ -17,6 +17,8 @@ public sealed class OutgoingCall : IDialogCall
     private readonly TaskCompletionSource _ringing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<CallEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _ended = new();
+    private readonly System.Threading.Channels.Channel<Rtp.DtmfDigit> _infoDigits = System.Threading.Channels.Channel.CreateBounded<Rtp.DtmfDigit>(
+        new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _abandon = new();
     private SipDialog? _dialog;
     private SipRequest? _ack;
@@ -57,6 +59,11 @@ public sealed class OutgoingCall : IDialogCall
     public Task<CallEndReason> Completion => _completion.Task;
 
     public CancellationToken Ended => _ended.Token;
+
+    /// <summary>Keys the peer sent as SIP INFO (application/dtmf-relay or application/dtmf) rather than in RTP.</summary>
+    public System.Threading.Channels.ChannelReader<Rtp.DtmfDigit> InfoDigits => _infoDigits.Reader;
+
+    void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
 
     internal SipRequest Invite { get; }
 

@@ -35,7 +35,10 @@ public sealed partial class SipUserAgent
         Time = time;
         _logger = logger;
         _rules = new SipRequestRules();
+        _inviteLimiter = new InviteRateLimiter(options.InvitesPerSecondPerSource, Math.Max(1, (int)Math.Ceiling(options.InvitesPerSecondPerSource * 4)), time);
     }
+
+    private readonly InviteRateLimiter _inviteLimiter;
 
     public SipUserAgentOptions Options { get; }
 
@@ -206,6 +209,10 @@ public sealed partial class SipUserAgent
                     {
                         call.OnRemoteBye();
                     }
+                    else if (SipInfoDtmf.TryParse(request.ContentType, request.Body.Span, System.Diagnostics.Stopwatch.GetTimestamp(), out var digit))
+                    {
+                        call.OnInfoDigit(digit);
+                    }
 
                     return SipResponseFactory.Create(request, 200, "OK");
                 }
@@ -230,7 +237,13 @@ public sealed partial class SipUserAgent
         }
 
         SipNameAddress.TryParse(invite.To!, out var to);
-        if (to!.Tag is not null)
+        if (to!.Tag is null && Refuse(invite, remote) is { } busy)
+        {
+            await transaction.SendResponseAsync(busy).ConfigureAwait(false);
+            return;
+        }
+
+        if (to.Tag is not null)
         {
             // A re-INVITE: refresh the session with our current description (hold and codec changes come later).
             var answer = FindCall(invite) is { LocalSdp: { } current } call
@@ -245,6 +258,31 @@ public sealed partial class SipUserAgent
         _callsByDialog[dialog.Key] = incoming;
         _callsByInvite[key] = incoming;
         _ = Task.Run(() => RunHandlerAsync(incoming, cancellationToken), CancellationToken.None);
+    }
+
+    /// <summary>503 with Retry-After (RFC 3261 §21.5.4) when the host is full or the source sends INVITEs too fast.</summary>
+    private SipResponse? Refuse(SipRequest invite, IPEndPoint remote)
+    {
+        string? why = null;
+        if (Options.MaxConcurrentCalls > 0 && _callsByDialog.Count >= Options.MaxConcurrentCalls)
+        {
+            why = "call limit reached";
+        }
+        else if (!_inviteLimiter.TryAcquire(remote.Address))
+        {
+            why = "too many calls from this address";
+        }
+
+        if (why is null)
+        {
+            return null;
+        }
+
+        TelephonyLog.InviteRefused(_logger, remote.ToString(), why);
+        var response = SipResponseFactory.Create(invite, 503, SipResponseFactory.ReasonPhrase(503), NewTag());
+        response.Headers.Add(SipHeaderNames.RetryAfter, "5");
+        response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{why}\"");
+        return response;
     }
 
     private async Task RunHandlerAsync(IncomingCall call, CancellationToken cancellationToken)

@@ -7,6 +7,12 @@ public sealed record SipUserAgentOptions(string PublicAddress, int Port)
 {
     public Transactions.SipTimerOptions Timers { get; init; } = new();
 
+    /// <summary>Calls (both directions) above which new INVITEs get 503 with Retry-After; 0 = no limit.</summary>
+    public int MaxConcurrentCalls { get; init; }
+
+    /// <summary>New INVITEs per second allowed from one source address (burst of 4x); 0 = no limit.</summary>
+    public double InvitesPerSecondPerSource { get; init; }
+
     /// <summary>RFC 3261 §20.5: methods we accept.</summary>
     public const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
 }

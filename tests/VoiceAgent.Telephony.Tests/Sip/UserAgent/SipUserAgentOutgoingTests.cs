@@ -1,0 +1,111 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Transactions;
+using VoiceAgent.Telephony.Sip.UserAgent;
+
+namespace VoiceAgent.Telephony.Tests.Sip.UserAgent;
+
+/// <summary>The UAC side (RFC 3261 §13.2, §17.1.1, §9.1) over an in-memory transport with short timers.</summary>
+public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
+{
+    private const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+    private readonly InMemorySipTransport _transport = new();
+    private readonly CancellationTokenSource _stop = new();
+    private SipUserAgent _agent = null!;
+    private Task _loop = Task.CompletedTask;
+
+    public Task InitializeAsync()
+    {
+        var options = new SipUserAgentOptions("127.0.0.1", 5060) { Timers = new SipTimerOptions { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80) } };
+        _agent = new SipUserAgent(_transport, options, new RecordingCallHandler(), TimeProvider.System, NullLogger<SipUserAgent>.Instance);
+        _loop = _agent.RunAsync(_stop.Token);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+    }
+
+    private OutgoingCall Place(TimeSpan? ring = null)
+        => _agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, ring ?? TimeSpan.FromSeconds(5)));
+
+    /// <summary>A response to <paramref name="request"/> as the callee would send it (Via, From, To+tag, Call-ID, CSeq copied).</summary>
+    private static string Response(SipRequest request, int status, string reason, string? toTag = "b1", string body = "", string extra = "")
+    {
+        var to = toTag is null ? request.To : $"{request.To};tag={toTag}";
+        return $"SIP/2.0 {status} {reason}\r\nVia: {request.TopVia}\r\nFrom: {request.From}\r\nTo: {to}\r\nCall-ID: {request.CallId}\r\n" +
+               $"CSeq: {request.Headers.Get("CSeq")}\r\n{extra}Content-Length: {body.Length}\r\n\r\n{body}";
+    }
+
+    [Fact]
+    public async Task The_invite_is_retransmitted_until_a_response_and_a_2xx_gets_an_ack_in_the_dialog()
+    {
+        var call = Place();
+        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE"); // timer A fired: the same INVITE again
+
+        Assert.StartsWith("<sip:clinic@127.0.0.1>;tag=", invite.From, StringComparison.Ordinal);
+        Assert.Equal("application/sdp", invite.ContentType);
+        _transport.Inject(Response(invite, 180, "Ringing"));
+        await call.Ringing.WaitAsync(TimeSpan.FromSeconds(5));
+        _transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094;transport=udp>\r\nContent-Type: application/sdp\r\n"));
+
+        Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+        var ack = await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        Assert.Equal("sip:bob@127.0.0.1:5094;transport=udp", ack.RequestUri); // the remote target from Contact
+        Assert.Equal("1 ACK", ack.Headers.Get("CSeq"));
+        Assert.Equal(200, call.StatusCode);
+        Assert.Equal(Sdp, call.RemoteSdp);
+
+        // A retransmitted 2xx is acknowledged again (§13.2.2.4); a BYE from the callee ends the call.
+        _transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
+        await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        _transport.Inject(
+            $"BYE sip:clinic@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKbye1\r\nFrom: {invite.To};tag=b1\r\nTo: {invite.From}\r\n" +
+            $"Call-ID: {invite.CallId}\r\nCSeq: 1 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
+        Assert.Equal(CallEndReason.RemoteHangup, await call.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_busy_callee_is_acknowledged_inside_the_transaction()
+    {
+        var call = Place();
+        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+
+        _transport.Inject(Response(invite, 486, "Busy Here"));
+
+        Assert.False(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("busy", call.Outcome);
+        Assert.Equal(486, call.StatusCode);
+        var ack = await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        Assert.Equal(invite.TopVia, ack.TopVia); // same branch: the ACK belongs to the INVITE transaction (§17.1.1.3)
+        Assert.EndsWith(";tag=b1", ack.To, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task At_the_ring_timeout_a_ringing_call_is_cancelled_with_the_invites_branch()
+    {
+        var call = Place(TimeSpan.FromMilliseconds(300));
+        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        _transport.Inject(Response(invite, 180, "Ringing"));
+
+        var cancel = await _transport.NextSentAsync<SipRequest>(r => r.Method == "CANCEL");
+        Assert.Equal(invite.TopVia, cancel.TopVia);
+        Assert.Equal($"{invite.Headers.Get("CSeq")!.Split(' ')[0]} CANCEL", cancel.Headers.Get("CSeq"));
+        _transport.Inject(Response(cancel, 200, "OK", toTag: null));
+        _transport.Inject(Response(invite, 487, "Request Terminated"));
+
+        Assert.False(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("no-answer", call.Outcome);
+        Assert.Equal(487, call.StatusCode);
+    }
+
+    [Fact]
+    public void A_target_that_is_not_a_sip_uri_with_an_address_is_refused()
+    {
+        Assert.Throws<ArgumentException>(() => _agent.PlaceCall(new OutgoingCallRequest("tel:+15551234", "x", Sdp, TimeSpan.FromSeconds(1))));
+        Assert.Throws<ArgumentException>(() => _agent.PlaceCall(new OutgoingCallRequest("sip:bob@pbx.example.com", "x", Sdp, TimeSpan.FromSeconds(1))));
+    }
+}
