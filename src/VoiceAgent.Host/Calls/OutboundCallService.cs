@@ -57,7 +57,7 @@ internal sealed class OutboundCallService(
         OutgoingCall call;
         try
         {
-            call = agent.PlaceCall(new OutgoingCallRequest(target, fromUser, offer, ringTimeout, settings.Outbound.Proxy));
+            call = agent.PlaceCall(new OutgoingCallRequest(target, fromUser, offer, ringTimeout, settings.Outbound.Proxy, settings.Outbound.Credentials));
         }
         catch (ArgumentException)
         {

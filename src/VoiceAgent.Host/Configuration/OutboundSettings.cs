@@ -6,7 +6,8 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="FromUser">Outbound:From, the user part of our From (caller id) unless a request names one.</param>
 /// <param name="Proxy">Outbound:Proxy (ip:port), where every INVITE goes (an SBC or trunk); needed to call phone numbers.</param>
 /// <param name="MaxConcurrentCalls">Outbound:MaxConcurrentCalls, the campaign limit; more get 429.</param>
-internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int MaxConcurrentCalls)
+/// <param name="Credentials">Outbound:Username and Outbound:Password: answers the trunk's 401/407 Digest challenges.</param>
+internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int MaxConcurrentCalls, VoiceAgent.Telephony.Sip.Authentication.DigestCredentials? Credentials = null)
 {
     public static OutboundSettings Load(ConfigurationReader reader)
     {
@@ -23,7 +24,18 @@ internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int 
             throw new ConfigurationException($"Outbound:Proxy must be an IP address with an optional port (192.0.2.1:5060); got '{proxyText}'.");
         }
 
-        return new OutboundSettings(from, proxy, reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000));
+        var username = reader.ReadString("Outbound:Username", string.Empty, allowEmpty: true);
+        var password = reader.ReadString("Outbound:Password", string.Empty, allowEmpty: true);
+        if ((username.Length == 0) != (password.Length == 0))
+        {
+            throw new ConfigurationException("Outbound:Username and Outbound:Password go together: set both (the password through the environment, VOICEAGENT_Outbound__Password) or neither.");
+        }
+
+        return new OutboundSettings(
+            from,
+            proxy,
+            reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000),
+            username.Length == 0 ? null : new VoiceAgent.Telephony.Sip.Authentication.DigestCredentials(username, password));
     }
 }
 

@@ -34,4 +34,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1022, LogLevel.Warning, "INVITE from {Remote} refused with 503: {Reason}")]
     public static partial void InviteRefused(ILogger logger, string remote, string reason);
+
+    [LoggerMessage(1023, LogLevel.Information, "Call {CallId}: answering the {Status} challenge as {Username}")]
+    public static partial void Authenticating(ILogger logger, string callId, int status, string username);
 }

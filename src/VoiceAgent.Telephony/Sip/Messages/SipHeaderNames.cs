@@ -31,6 +31,11 @@ public static class SipHeaderNames
     public const string AllowEvents = "Allow-Events";
     public const string Reason = "Reason";
     public const string Warning = "Warning";
+    public const string WwwAuthenticate = "WWW-Authenticate";
+    public const string ProxyAuthenticate = "Proxy-Authenticate";
+    public const string Authorization = "Authorization";
+    public const string ProxyAuthorization = "Proxy-Authorization";
+    public const string Expires = "Expires";
 
     /// <summary>
     /// Maps a header name as written on the wire (any case, long or compact form) to its canonical
@@ -75,5 +80,6 @@ public static class SipHeaderNames
         Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding,
         Subject, Supported, Require, ProxyRequire, Unsupported, Allow, Accept, RecordRoute, Route,
         UserAgent, Server, RetryAfter, ReferTo, ReferredBy, Event, AllowEvents, Reason, Warning,
+        WwwAuthenticate, ProxyAuthenticate, Authorization, ProxyAuthorization, Expires,
     ];
 }

@@ -65,7 +65,8 @@ public sealed class OutgoingCall : IDialogCall
 
     void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
 
-    internal SipRequest Invite { get; }
+    /// <summary>The INVITE now in flight (a new one, with credentials, after a 401/407).</summary>
+    internal SipRequest Invite { get; set; }
 
     internal CancellationToken Abandoned => _abandon.Token;
 

@@ -6,4 +6,5 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// <param name="SdpOffer">Our offer (RFC 3264).</param>
 /// <param name="RingTimeout">How long to wait for an answer before CANCEL (or giving up when nothing answered at all).</param>
 /// <param name="NextHop">Where the INVITE goes: an outbound proxy, or null for the target's host and port.</param>
-public sealed record OutgoingCallRequest(string Target, string FromUser, string SdpOffer, TimeSpan RingTimeout, System.Net.IPEndPoint? NextHop = null);
+/// <param name="Credentials">Answers a 401/407 Digest challenge to the INVITE (a trunk account); null: the challenge ends the call.</param>
+public sealed record OutgoingCallRequest(string Target, string FromUser, string SdpOffer, TimeSpan RingTimeout, System.Net.IPEndPoint? NextHop = null, Authentication.DigestCredentials? Credentials = null);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
+using VoiceAgent.Telephony.Sip.Authentication;
 using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Transactions;
@@ -10,6 +11,8 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// <summary>The UAC half: placing calls (RFC 3261 §8.1, §13.2), CANCEL (§9.1), and the ACK for 2xx.</summary>
 public sealed partial class SipUserAgent
 {
+    private readonly DigestAuthenticator _digest = new();
+
     /// <summary>
     /// Sends an INVITE for <paramref name="request"/> and returns the call at once; its
     /// <see cref="OutgoingCall.Answered"/> task says how it went. A call still ringing after
@@ -42,11 +45,71 @@ public sealed partial class SipUserAgent
         headers.Add(SipHeaderNames.ContentType, "application/sdp");
         var invite = new SipRequest(SipMethods.Invite, request.Target, headers) { Body = System.Text.Encoding.UTF8.GetBytes(request.SdpOffer) };
         var call = new OutgoingCall(this, invite, nextHop, request.SdpOffer);
-        _ = Task.Run(() => RunOutgoingAsync(call, branch, request.RingTimeout), CancellationToken.None);
+        _ = Task.Run(() => RunOutgoingAsync(call, branch, request.RingTimeout, request.Credentials), CancellationToken.None);
         return call;
     }
 
-    private async Task RunOutgoingAsync(OutgoingCall call, string branch, TimeSpan ringTimeout)
+    private async Task RunOutgoingAsync(OutgoingCall call, string branch, TimeSpan ringTimeout, DigestCredentials? credentials)
+    {
+        // RFC 3261 §22.2: a 401/407 is answered once with credentials in a new INVITE (new branch, CSeq + 1).
+        var final = await RunInviteAsync(call, branch, ringTimeout).ConfigureAwait(false);
+        if (final is { Response.StatusCode: 401 or 407 } challenged && credentials is not null && !call.Abandoned.IsCancellationRequested
+            && Authorize(call.Invite, challenged.Response, credentials) is { } retry)
+        {
+            call.Invite = retry.Invite;
+            final = await RunInviteAsync(call, retry.Branch, ringTimeout).ConfigureAwait(false);
+        }
+
+        if (final is not null)
+        {
+            Conclude(call, final.Value.Response, final.Value.CancelledByUs, final.Value.RingTimedOut);
+        }
+    }
+
+    /// <summary>A copy of the INVITE with a fresh branch, CSeq + 1 and the answer to every challenge we can answer.</summary>
+    private (SipRequest Invite, string Branch)? Authorize(SipRequest invite, SipResponse challenge, DigestCredentials credentials)
+    {
+        var (challengeHeader, answerHeader) = challenge.StatusCode == 401
+            ? (SipHeaderNames.WwwAuthenticate, SipHeaderNames.Authorization)
+            : (SipHeaderNames.ProxyAuthenticate, SipHeaderNames.ProxyAuthorization);
+        var answers = challenge.Headers.GetAll(challengeHeader)
+            .Select(h => DigestChallenge.TryParse(h, out var c) ? c : null)
+            .Where(c => c is not null && DigestAuthenticator.Supports(c))
+            .Select(c => _digest.Authorize(c!, credentials, invite.Method, invite.RequestUri))
+            .ToList();
+        if (answers.Count == 0)
+        {
+            return null;
+        }
+
+        var branch = NewBranch();
+        var headers = new SipHeaderCollection();
+        foreach (var header in invite.Headers)
+        {
+            if (header.Name is SipHeaderNames.Authorization or SipHeaderNames.ProxyAuthorization)
+            {
+                continue;
+            }
+
+            headers.Add(header.Name, header.Name switch
+            {
+                SipHeaderNames.Via => System.Text.RegularExpressions.Regex.Replace(header.Value, "branch=[^;]+", "branch=" + branch),
+                SipHeaderNames.CSeq => SipCSeq.TryParse(header.Value, out var cseq) ? $"{(cseq.Number + 1).ToString(CultureInfo.InvariantCulture)} {cseq.Method}" : header.Value,
+                _ => header.Value,
+            });
+        }
+
+        foreach (var answer in answers)
+        {
+            headers.Add(answerHeader, answer);
+        }
+
+        TelephonyLog.Authenticating(_logger, invite.CallId ?? string.Empty, challenge.StatusCode, credentials.Username);
+        return (new SipRequest(invite.Method, invite.RequestUri, headers) { Body = invite.Body }, branch);
+    }
+
+    /// <summary>One INVITE transaction: its final response, or null when the call was concluded inside (no answer at all, cancelled before a provisional).</summary>
+    private async Task<(SipResponse Response, bool CancelledByUs, bool RingTimedOut)?> RunInviteAsync(OutgoingCall call, string branch, TimeSpan ringTimeout)
     {
         using var transaction = new InviteClientTransaction(
             branch, call.Invite, m => SendAsync(m, call.RemoteEndPoint), call.OnProvisional, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _));
@@ -72,7 +135,7 @@ public sealed partial class SipUserAgent
             if (final is null && transaction.Completion.IsCompleted)
             {
                 call.OnNotAnswered(408, "failed"); // timer B: nobody answered the INVITE at all
-                return;
+                return null;
             }
 
             if (final is null)
@@ -81,7 +144,7 @@ public sealed partial class SipUserAgent
                 {
                     // §9.1: no CANCEL before a provisional response; give the INVITE up.
                     call.OnNotAnswered(408, call.Abandoned.IsCancellationRequested ? "cancelled" : "failed");
-                    return;
+                    return null;
                 }
 
                 await SendCancelAsync(call.Invite, branch, call.RemoteEndPoint).ConfigureAwait(false);
@@ -91,32 +154,38 @@ public sealed partial class SipUserAgent
                 if (final is null)
                 {
                     call.OnNotAnswered(408, ringTimedOut ? "no-answer" : "cancelled");
-                    return;
+                    return null;
                 }
             }
 
-            if (!final.IsSuccess)
-            {
-                TelephonyLog.OutgoingNotAnswered(_logger, call.CallId, final.StatusCode, final.ReasonPhrase);
-                call.OnNotAnswered(final.StatusCode, OutgoingCall.OutcomeOf(final.StatusCode, call.Abandoned.IsCancellationRequested, ringTimedOut));
-                return;
-            }
-
-            var dialog = SipDialogFactory.ForOutgoingInvite(call.Invite, final);
-            SipCSeq.TryParse(call.Invite.Headers.Get(SipHeaderNames.CSeq), out var cseq);
-            var ack = dialog.CreateAck(cseq.Number, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol);
-            _callsByDialog[dialog.Key] = call;
-            call.OnAnswered(final, dialog, ack);
-            await SendAsync(ack, call.RemoteEndPoint).ConfigureAwait(false);
-            TelephonyLog.OutgoingAnswered(_logger, call.CallId);
-            if (call.Abandoned.IsCancellationRequested)
-            {
-                await call.HangupAsync(CancellationToken.None).ConfigureAwait(false);
-            }
+            return (final, call.Abandoned.IsCancellationRequested, ringTimedOut);
         }
         catch (Exception ex) when (ex is TimeoutException or System.Net.Sockets.SocketException)
         {
             call.OnNotAnswered(408, "failed");
+            return null;
+        }
+    }
+
+    private void Conclude(OutgoingCall call, SipResponse final, bool cancelledByUs, bool ringTimedOut)
+    {
+        if (!final.IsSuccess)
+        {
+            TelephonyLog.OutgoingNotAnswered(_logger, call.CallId, final.StatusCode, final.ReasonPhrase);
+            call.OnNotAnswered(final.StatusCode, OutgoingCall.OutcomeOf(final.StatusCode, cancelledByUs, ringTimedOut));
+            return;
+        }
+
+        var dialog = SipDialogFactory.ForOutgoingInvite(call.Invite, final);
+        SipCSeq.TryParse(call.Invite.Headers.Get(SipHeaderNames.CSeq), out var cseq);
+        var ack = dialog.CreateAck(cseq.Number, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol);
+        _callsByDialog[dialog.Key] = call;
+        call.OnAnswered(final, dialog, ack);
+        _ = SendAsync(ack, call.RemoteEndPoint);
+        TelephonyLog.OutgoingAnswered(_logger, call.CallId);
+        if (call.Abandoned.IsCancellationRequested)
+        {
+            _ = call.HangupAsync(CancellationToken.None);
         }
     }
 

@@ -103,6 +103,31 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_407_challenge_is_answered_once_with_a_new_invite_carrying_proxy_authorization()
+    {
+        var call = _agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
+        var first = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        _transport.Inject(Response(first, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n0nce\", qop=\"auth\", algorithm=SHA-256\r\n"));
+
+        await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        var second = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE" && r.Headers.Get("Proxy-Authorization") is not null);
+        Assert.Equal(first.CallId, second.CallId);
+        Assert.Equal(first.From, second.From);
+        Assert.NotEqual(first.TopVia, second.TopVia); // a new transaction
+        Assert.Equal("2 INVITE", second.Headers.Get("CSeq"));
+        var authorization = second.Headers.Get("Proxy-Authorization")!;
+        Assert.Contains("username=\"trunkuser\"", authorization, StringComparison.Ordinal);
+        Assert.Contains("algorithm=SHA-256", authorization, StringComparison.Ordinal);
+        Assert.DoesNotContain("trunkpass", authorization, StringComparison.Ordinal);
+
+        // Another challenge to the answered INVITE is not answered again: the call fails with it.
+        _transport.Inject(Response(second, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n1\"\r\n"));
+        Assert.False(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal(407, call.StatusCode);
+        Assert.Equal("failed", call.Outcome);
+    }
+
+    [Fact]
     public void A_target_that_is_not_a_sip_uri_with_an_address_is_refused()
     {
         Assert.Throws<ArgumentException>(() => _agent.PlaceCall(new OutgoingCallRequest("tel:+15551234", "x", Sdp, TimeSpan.FromSeconds(1))));
