@@ -122,6 +122,7 @@ internal static class VoiceAgentApp
         app.MapCallsEndpoints();
         app.MapVoicesEndpoints();
         app.MapSpeechEndpoints();
+        app.MapRegistrationsEndpoints();
         return app;
     }
 }

@@ -7,7 +7,8 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="Proxy">Outbound:Proxy (ip:port), where every INVITE goes (an SBC or trunk); needed to call phone numbers.</param>
 /// <param name="MaxConcurrentCalls">Outbound:MaxConcurrentCalls, the campaign limit; more get 429.</param>
 /// <param name="Credentials">Outbound:Username and Outbound:Password: answers the trunk's 401/407 Digest challenges.</param>
-internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int MaxConcurrentCalls, VoiceAgent.Telephony.Sip.Authentication.DigestCredentials? Credentials = null)
+/// <param name="Register">Outbound:Register: keep the account registered at Outbound:Proxy (Outbound:Domain, Outbound:RegisterExpiresSeconds).</param>
+internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int MaxConcurrentCalls, VoiceAgent.Telephony.Sip.Authentication.DigestCredentials? Credentials = null, VoiceAgent.Telephony.Sip.UserAgent.RegistrationOptions? Register = null)
 {
     public static OutboundSettings Load(ConfigurationReader reader)
     {
@@ -31,11 +32,24 @@ internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int 
             throw new ConfigurationException("Outbound:Username and Outbound:Password go together: set both (the password through the environment, VOICEAGENT_Outbound__Password) or neither.");
         }
 
-        return new OutboundSettings(
-            from,
-            proxy,
-            reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000),
-            username.Length == 0 ? null : new VoiceAgent.Telephony.Sip.Authentication.DigestCredentials(username, password));
+        var credentials = username.Length == 0 ? null : new VoiceAgent.Telephony.Sip.Authentication.DigestCredentials(username, password);
+        VoiceAgent.Telephony.Sip.UserAgent.RegistrationOptions? register = null;
+        if (reader.ReadBool("Outbound:Register", false))
+        {
+            if (proxy is null)
+            {
+                throw new ConfigurationException("Outbound:Register needs Outbound:Proxy (the registrar's ip:port).");
+            }
+
+            register = new VoiceAgent.Telephony.Sip.UserAgent.RegistrationOptions(
+                proxy,
+                reader.ReadString("Outbound:Domain", proxy.Address.ToString()),
+                username.Length > 0 ? username : from,
+                credentials,
+                TimeSpan.FromSeconds(reader.ReadInt("Outbound:RegisterExpiresSeconds", 300, 30, 86400)));
+        }
+
+        return new OutboundSettings(from, proxy, reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000), credentials, register);
     }
 }
 

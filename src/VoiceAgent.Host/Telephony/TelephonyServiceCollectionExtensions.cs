@@ -23,6 +23,8 @@ internal static class TelephonyServiceCollectionExtensions
         services.AddSingleton<LiveCalls>();
         services.AddSingleton<SipService>();
         services.AddHostedService(sp => sp.GetRequiredService<SipService>());
+        services.AddSingleton<RegistrationService>();
+        services.AddHostedService(sp => sp.GetRequiredService<RegistrationService>());
         services.AddSingleton<OutboundCallService>();
         return services;
     }

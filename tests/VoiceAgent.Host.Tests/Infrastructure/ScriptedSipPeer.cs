@@ -24,7 +24,9 @@ internal sealed partial class ScriptedSipPeer : IDisposable
         _ = Task.Run(LoopAsync);
     }
 
-    public string Uri => $"sip:peer@127.0.0.1:{((IPEndPoint)_socket.Client.LocalEndPoint!).Port}";
+    public string Uri => $"sip:peer@127.0.0.1:{Port}";
+
+    public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
 
     public IReadOnlyList<string> Methods
     {
@@ -67,6 +69,9 @@ internal sealed partial class ScriptedSipPeer : IDisposable
                         }
 
                         break;
+                    case "REGISTER":
+                        await AnswerRegisterAsync(text, datagram.RemoteEndPoint);
+                        break;
                     case "CANCEL":
                         await ReplyAsync(text, 200, "OK", datagram.RemoteEndPoint);
                         var invite = LastInvite();
@@ -83,6 +88,49 @@ internal sealed partial class ScriptedSipPeer : IDisposable
         }
     }
 
+    /// <summary>
+    /// A registrar for user "1001", password "pw", realm "trunk.test": challenges a REGISTER without
+    /// credentials (MD5, qop=auth) and accepts one whose digest response checks out.
+    /// </summary>
+    private async Task AnswerRegisterAsync(string request, IPEndPoint to)
+    {
+        var authorization = HeaderRegex("Authorization").Match(request);
+        if (!authorization.Success)
+        {
+            await ReplyAsync(request, 401, "Unauthorized", to, tag: true, extra: "WWW-Authenticate: Digest realm=\"trunk.test\", nonce=\"n0nce42\", qop=\"auth\", algorithm=MD5\r\n");
+            return;
+        }
+
+        var fields = Regex.Matches(authorization.Groups[1].Value.Trim(), "(\\w+)=\"?([^\",]*)\"?").ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        var ha1 = Md5("1001:trunk.test:pw");
+        var ha2 = Md5($"REGISTER:{fields["uri"]}");
+        var expected = Md5($"{ha1}:n0nce42:{fields["nc"]}:{fields["cnonce"]}:auth:{ha2}");
+        if (fields["response"] != expected)
+        {
+            await ReplyAsync(request, 403, "Forbidden", to, tag: true);
+            return;
+        }
+
+        var expires = HeaderRegex("Expires").Match(request).Groups[1].Value.Trim();
+        var contact = HeaderRegex("Contact").Match(request).Groups[1].Value.Trim();
+        await ReplyAsync(request, 200, "OK", to, tag: true, extra: $"Contact: {contact};expires={expires}\r\n");
+    }
+
+    private static string Md5(string text)
+        => Convert.ToHexString(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
+
+    /// <summary>Requests received so far, as text.</summary>
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
     private string LastInvite()
     {
         lock (_requests)
@@ -92,7 +140,7 @@ internal sealed partial class ScriptedSipPeer : IDisposable
     }
 
     /// <summary>A response copying Via, From, To (with our tag), Call-ID and CSeq (RFC 3261 §8.2.6.2).</summary>
-    private async Task ReplyAsync(string request, int status, string reason, IPEndPoint to, bool tag = false)
+    private async Task ReplyAsync(string request, int status, string reason, IPEndPoint to, bool tag = false, string extra = "")
     {
         var response = new StringBuilder($"SIP/2.0 {status} {reason}\r\n");
         foreach (var name in new[] { "Via", "From", "To", "Call-ID", "CSeq" })
@@ -106,7 +154,7 @@ internal sealed partial class ScriptedSipPeer : IDisposable
             response.Append(name).Append(": ").Append(value).Append("\r\n");
         }
 
-        response.Append("Content-Length: 0\r\n\r\n");
+        response.Append(extra).Append("Content-Length: 0\r\n\r\n");
         var bytes = Encoding.UTF8.GetBytes(response.ToString());
         await _socket.SendAsync(bytes, to);
     }

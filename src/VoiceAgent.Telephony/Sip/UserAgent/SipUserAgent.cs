@@ -318,7 +318,25 @@ public sealed partial class SipUserAgent
         return response;
     }
 
-    private string OwnContact() => $"<sip:voiceagent@{FormatHost(Options.PublicAddress)}:{Options.Port};transport={_transport.Protocol.ToLowerInvariant()}>";
+    private string OwnContact() => ContactFor("voiceagent");
+
+    internal string ContactFor(string user) => $"<sip:{user}@{FormatHost(Options.PublicAddress)}:{Options.Port};transport={_transport.Protocol.ToLowerInvariant()}>";
+
+    internal string ViaHost => FormatHost(Options.PublicAddress);
+
+    internal string TransportProtocol => _transport.Protocol;
+
+    /// <summary>Keeps an account registered until the returned registration is disposed.</summary>
+    public SipRegistration Register(RegistrationOptions options)
+    {
+        var registration = new SipRegistration(this, options);
+        registration.Start();
+        return registration;
+    }
+
+    /// <summary>Sends a request outside any dialog through a non-INVITE client transaction; null on timer F.</summary>
+    internal Task<SipResponse?> SendRequestAsync(SipRequest request, string branch, IPEndPoint destination, CancellationToken cancellationToken)
+        => SendNonInviteAsync(request, branch, destination, cancellationToken);
 
     private IDialogCall? FindCall(SipRequest request)
     {
