@@ -1,9 +1,10 @@
 using VoiceAgent.Bench;
 
-return args.Length > 0 && args[0] == "media"
-    ? await MediaPacingBenchmark.RunAsync(args)
-    : args.Length > 0 && args[0] == "onnx"
-        ? await NeuralEngineBenchmark.RunAsync(args)
-        : args.Length > 0 && args[0] == "arlm"
-            ? await ArcodecBenchmark.RunAsync(args)
-            : await FirstAudioBenchmark.RunAsync(args);
+return (args.Length > 0 ? args[0] : string.Empty) switch
+{
+    "media" => await MediaPacingBenchmark.RunAsync(args),
+    "onnx" => await NeuralEngineBenchmark.RunAsync(args),
+    "arlm" => await ArcodecBenchmark.RunAsync(args),
+    "app" => await ApplicationBenchmark.RunAsync(args),
+    _ => await FirstAudioBenchmark.RunAsync(args),
+};
