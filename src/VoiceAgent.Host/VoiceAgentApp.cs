@@ -116,6 +116,7 @@ internal static class VoiceAgentApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseWebSockets();
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapHealthEndpoints();
@@ -123,6 +124,7 @@ internal static class VoiceAgentApp
         app.MapVoicesEndpoints();
         app.MapSpeechEndpoints();
         app.MapRegistrationsEndpoints();
+        app.MapCallStreamEndpoints();
         return app;
     }
 }

@@ -12,6 +12,7 @@ internal static class ApplicationServiceCollectionExtensions
     {
         services.AddSingleton(settings);
         services.AddSingleton<AudioFileLibrary>();
+        services.AddSingleton<CallEventHubs>();
         services.AddSingleton(new WebhookSigner(Encoding.UTF8.GetBytes(settings.WebhookSecret)));
         services.AddSingleton<WebhookClient>();
         services.AddHttpClient(WebhookClient.HttpClientName, client =>

@@ -24,11 +24,15 @@ internal sealed class WebhookCallScript
     private readonly ILogger _logger;
     private readonly CallEventFactory _events;
     private readonly VerbQueue _verbs = new();
+    private readonly CallEventHub _hub;
+    private readonly CallEventHubs _hubs;
     private Func<CallSignal, bool>? _signalListener;
     private WebhookEventSender? _sender;
 
-    public WebhookCallScript(CallContext call, WebhookClient client, ApplicationSettings settings, AudioFileLibrary audio, VoiceDirectory voices, TimeProvider time, ILogger logger)
+    public WebhookCallScript(CallContext call, WebhookClient client, ApplicationSettings settings, AudioFileLibrary audio, VoiceDirectory voices, CallEventHubs hubs, TimeProvider time, ILogger logger)
     {
+        _hubs = hubs;
+        _hub = new CallEventHub(call, verbs => _verbs.Append(verbs));
         _call = call;
         _client = client;
         _settings = settings;
@@ -43,7 +47,10 @@ internal sealed class WebhookCallScript
     {
         await using var sender = new WebhookEventSender(_client, application, OnReply);
         _sender = sender;
-        var first = await sender.SendAsync(_events.Create("call.incoming"));
+        using var hubRegistration = _hubs.Register(_call.Record.Id, _hub);
+        var incoming = _events.Create("call.incoming");
+        _hub.Publish(incoming);
+        var first = await sender.SendAsync(incoming);
         await answer();
         if (!first.Delivered)
         {
@@ -53,7 +60,7 @@ internal sealed class WebhookCallScript
 
         ReportErrors(first.Errors);
         _verbs.Append(first.Verbs);
-        sender.Post(_events.Create("call.answered"));
+        Emit(_events.Create("call.answered"));
         var signals = DispatchSignalsAsync();
         try
         {
@@ -74,7 +81,7 @@ internal sealed class WebhookCallScript
         finally
         {
             var reason = await _call.Call.Completion.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : default, TaskScheduler.Default);
-            sender.Post(_events.Create("call.ended", ("outcome", CallOutcomes.Name(reason)), ("sipCode", 200)));
+            Emit(_events.Create("call.ended", ("outcome", CallOutcomes.Name(reason)), ("sipCode", 200)));
             await signals;
         }
     }
@@ -240,7 +247,7 @@ internal sealed class WebhookCallScript
         }
 
         ApplicationLog.GatherDone(_logger, collected.ToString(), reason);
-        _sender!.Post(_events.Create("gather.done", ("digits", collected.ToString()), ("reason", reason)));
+        Emit(_events.Create("gather.done", ("digits", collected.ToString()), ("reason", reason)));
     }
 
     private void PostSayResult(SayResult result, (string Key, JsonNode? Value) what)
@@ -259,7 +266,7 @@ internal sealed class WebhookCallScript
 
         if (!_call.Ended.IsCancellationRequested)
         {
-            _sender!.Post(_events.Create(name, what, ("playedMs", result.PlayedMs)));
+            Emit(_events.Create(name, what, ("playedMs", result.PlayedMs)));
         }
     }
 
@@ -274,13 +281,13 @@ internal sealed class WebhookCallScript
                 switch (signal.Kind)
                 {
                     case CallSignalKind.SpeechStarted:
-                        _sender!.Post(_events.Create("speech.started"));
+                        Emit(_events.Create("speech.started"));
                         break;
                     case CallSignalKind.SpeechStopped:
-                        _sender!.Post(_events.Create("speech.stopped"));
+                        Emit(_events.Create("speech.stopped"));
                         break;
                     case CallSignalKind.Digit when !consumed:
-                        _sender!.Post(_events.Create("dtmf", ("digit", signal.Digit.ToString())));
+                        Emit(_events.Create("dtmf", ("digit", signal.Digit.ToString())));
                         break;
                 }
             }
@@ -288,6 +295,13 @@ internal sealed class WebhookCallScript
         catch (OperationCanceledException) when (_call.Ended.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>An event goes to the webhook application and to every WebSocket client of the call.</summary>
+    private void Emit(JsonObject evt)
+    {
+        _sender?.Post(evt);
+        _hub.Publish(evt);
     }
 
     private ListenerScope Listen(Func<CallSignal, bool> listener)
@@ -343,7 +357,7 @@ internal sealed class WebhookCallScript
         ApplicationLog.CallError(_logger, error);
         if (!_call.Ended.IsCancellationRequested)
         {
-            _sender?.Post(_events.Create("call.error", ("error", error)));
+            Emit(_events.Create("call.error", ("error", error)));
         }
     }
 

@@ -31,6 +31,7 @@ internal sealed class InboundCallHandler(
     LiveCalls live,
     WebhookClient webhooks,
     AudioFileLibrary audioFiles,
+    CallEventHubs hubs,
     TimeProvider time,
     ILogger<InboundCallHandler> logger) : IIncomingCallHandler
 {
@@ -109,7 +110,7 @@ internal sealed class InboundCallHandler(
         {
             if (settings.Application.WebhookUrl is { } application)
             {
-                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, time, logger);
+                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, hubs, time, logger);
                 await script.RunAsync(application, AnswerAsync, cancellationToken);
             }
             else if (settings.Application.StreamUrl is { } streamUrl)

@@ -117,14 +117,14 @@ public sealed partial class SipUserAgent
             return;
         }
 
-        if (_inviteClientTransactions.TryGetValue(branch, out var invite))
+        if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call)
+        {
+            // A retransmitted 2xx (whether or not its transaction is gone yet): the dialog sends the same ACK again (§13.2.2.4).
+            _ = SendAsync(ack, call.RemoteEndPoint);
+        }
+        else if (_inviteClientTransactions.TryGetValue(branch, out var invite))
         {
             invite.OnResponse(response);
-        }
-        else if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call)
-        {
-            // A retransmitted 2xx: the transaction is gone, the dialog sends the same ACK again (§13.2.2.4).
-            _ = SendAsync(ack, call.RemoteEndPoint);
         }
     }
 
