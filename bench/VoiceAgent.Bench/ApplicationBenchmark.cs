@@ -30,9 +30,10 @@ internal static class ApplicationBenchmark
         Report("INVITE -> first greeting RTP, webhook application", webhook);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"webhook overhead (p50 difference): {Median(webhook) - Median(demo):F1} ms"));
 
-        var (heard, host) = await BargeInAsync(trials);
-        Report("barge-in as heard: caller speech onset -> last host speech sample in baresip's recording", heard);
-        Report("barge-in on the host: VAD speech-started -> say.interrupted event", host);
+        var (heard, wire, detection) = await BargeInAsync(trials);
+        Report("barge-in: caller speech onset -> end of the host's speech on the wire (first RTP + playedMs)", wire);
+        Report("barge-in: caller speech onset -> VAD speech-started", detection);
+        Report("barge-in as heard: onset -> last host speech in baresip's recording (20 ms frames; recording start offset unknown)", heard);
         return 0;
     }
 
@@ -59,7 +60,7 @@ internal static class ApplicationBenchmark
         return results;
     }
 
-    private static async Task<(List<double> Heard, List<double> Host)> BargeInAsync(int trials)
+    private static async Task<(List<double> Heard, List<double> Wire, List<double> Detection)> BargeInAsync(int trials)
     {
         await using var app = await TestApplicationServer.StartAsync(evt => (string?)evt["event"] switch
         {
@@ -73,17 +74,27 @@ internal static class ApplicationBenchmark
         var micOnset = AudioAnalysis.FirstNonSilent(microphone)!.Value;
         using var phone = new BaresipPhone(microphone: microphone);
         var heard = new List<double>();
-        var onHost = new List<double>();
+        var wire = new List<double>();
+        var detection = new List<double>();
         for (var i = 0; i < trials; i++)
         {
             var before = app.Events.Count;
             var result = await phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(8));
-            var events = app.Events.Skip(before).ToList();
-            var started = events.FirstOrDefault(e => (string?)e["event"] == "speech.started");
-            var interrupted = events.FirstOrDefault(e => (string?)e["event"] == "say.interrupted");
-            if (started is not null && interrupted is not null)
+            var interrupted = app.Events.Skip(before).FirstOrDefault(e => (string?)e["event"] == "say.interrupted");
+            var call = await host.WaitForCallAsync(c => c.State == "ended", TimeSpan.FromSeconds(5));
+
+            // baresip starts its microphone file when the call is established (our 200 OK): the caller's
+            // speech begins micOnset after the answer. The host's speech ends playedMs after its first packet.
+            var onsetAt = call.AnsweredAt!.Value + micOnset;
+            if (interrupted is not null && call.Utterances.FirstOrDefault() is { Timeline.FirstRtpPacketMs: { } firstRtp } say)
             {
-                onHost.Add((DateTimeOffset.Parse((string)interrupted["timestamp"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse((string)started["timestamp"]!, CultureInfo.InvariantCulture)).TotalMilliseconds);
+                var speechEnd = say.AcceptedAt.AddMilliseconds(firstRtp + (int)interrupted["playedMs"]!);
+                wire.Add((speechEnd - onsetAt).TotalMilliseconds);
+            }
+
+            if (call.CallerSpeech.FirstOrDefault(c => c.Transition == "speech-started") is { } started)
+            {
+                detection.Add((started.At - onsetAt).TotalMilliseconds);
             }
 
             if (result.Heard is { } wav && LastSpeech(wav, micOnset + TimeSpan.FromSeconds(2)) is { } last)
@@ -91,10 +102,10 @@ internal static class ApplicationBenchmark
                 heard.Add((last - micOnset).TotalMilliseconds);
             }
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"barge-in trial {i + 1,2}: heard {(heard.Count > 0 ? heard[^1] : double.NaN):F0} ms"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"barge-in trial {i + 1,2}: wire {(wire.Count > 0 ? wire[^1] : double.NaN):F0} ms, detection {(detection.Count > 0 ? detection[^1] : double.NaN):F0} ms, heard {(heard.Count > 0 ? heard[^1] : double.NaN):F0} ms"));
         }
 
-        return (heard, onHost);
+        return (heard, wire, detection);
     }
 
     /// <summary>The end of the last 20 ms frame with speech energy before <paramref name="until"/>.</summary>

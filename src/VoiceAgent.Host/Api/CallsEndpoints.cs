@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using VoiceAgent.Host.Applications.Verbs;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
@@ -24,7 +25,7 @@ internal static class CallsEndpoints
             .WithSummary("Lists calls, oldest first within the page; filters: since, until (ISO 8601), direction, outcome, number; paging: limit (1-1000, default 100), offset (from the newest). X-Total-Count gives the number of matches.");
         calls.MapGet("/{id}", GetAsync).WithSummary("One call with its events, utterances and timelines.");
         calls.MapPost("/", PlaceCall)
-            .WithSummary("Places a notification call: to (sip: URI, or a phone number through Outbound:Proxy), from, text, voice, ringTimeoutSeconds (1-300, default 30). 201 with the call id; the text is spoken when answered, then the host hangs up.")
+            .WithSummary("Places a notification call: to (sip: URI, or a phone number through Outbound:Proxy), from, text or verbs, voice, ringTimeoutSeconds (1-300, default 30), webhookUrl (events and outcome), retries (0-10) and retryDelaySeconds (default 60) after busy/no-answer/failed. 201 with the call id.")
             .Accepts<OutboundCallRequest>("application/json");
         calls.MapDelete("/{id}", HangupAsync).WithSummary("Cancels a ringing call or hangs up an answered one (202); 404 when the call is not up.");
     }
@@ -76,13 +77,59 @@ internal static class CallsEndpoints
             errors["from"] = ["must be a SIP user part (letters, digits, + . _ -), at most 64 characters"];
         }
 
-        if (string.IsNullOrWhiteSpace(request.Text))
+        IReadOnlyList<CallVerb> verbs = [];
+        if (request.Verbs is { } verbsJson)
         {
-            errors["text"] = ["is required"];
+            if (request.Text is not null)
+            {
+                errors["text"] = ["give text or verbs, not both"];
+            }
+
+            var parsed = CallVerbParser.Parse(verbsJson.GetRawText());
+            if (parsed.Errors.Count > 0)
+            {
+                errors["verbs"] = [.. parsed.Errors];
+            }
+            else if (parsed.Verbs.Count == 0)
+            {
+                errors["verbs"] = ["must hold at least one verb"];
+            }
+
+            verbs = parsed.Verbs;
+        }
+        else if (string.IsNullOrWhiteSpace(request.Text))
+        {
+            errors["text"] = ["is required (or verbs)"];
         }
         else if (request.Text.Length > 4096)
         {
             errors["text"] = ["must be at most 4096 characters"];
+        }
+        else
+        {
+            verbs = [new SayVerb(request.Text, null, false), new HangupVerb()];
+        }
+
+        Uri? webhook = null;
+        if (request.WebhookUrl is { } webhookText
+            && (!Uri.TryCreate(webhookText, UriKind.Absolute, out webhook) || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps)))
+        {
+            errors["webhookUrl"] = ["must be an absolute http or https URL"];
+        }
+
+        if (request.WebhookUrl is not null && settings.Application.WebhookSecret.Length < 16)
+        {
+            errors["webhookUrl"] = ["needs Inbound:WebhookSecret (16+ characters) configured: every webhook request is signed"];
+        }
+
+        if (request.Retries is { } retries && retries is < 0 or > 10)
+        {
+            errors["retries"] = ["must be from 0 to 10"];
+        }
+
+        if (request.RetryDelaySeconds is { } delay && (delay < 1 || delay > 3600 || double.IsNaN(delay)))
+        {
+            errors["retryDelaySeconds"] = ["must be from 1 to 3600"];
         }
 
         if (request.RingTimeoutSeconds is { } ring && (ring < 1 || ring > 300 || double.IsNaN(ring)))
@@ -107,7 +154,15 @@ internal static class CallsEndpoints
 
         try
         {
-            var record = outbound.Start(target!, request.From ?? settings.Outbound.FromUser, request.Text!, voice!, TimeSpan.FromSeconds(request.RingTimeoutSeconds ?? 30));
+            var record = outbound.Start(new OutboundCallPlan(
+                target!,
+                request.From ?? settings.Outbound.FromUser,
+                verbs,
+                voice!,
+                TimeSpan.FromSeconds(request.RingTimeoutSeconds ?? 30),
+                webhook,
+                request.Retries ?? 0,
+                TimeSpan.FromSeconds(request.RetryDelaySeconds ?? 60)));
             return Results.Created($"/v1/calls/{record.Id}", new { id = record.Id });
         }
         catch (ArgumentException ex)

@@ -42,7 +42,7 @@ internal sealed class WebhookCallScript
         _events = new CallEventFactory(call.Record, time);
     }
 
-    /// <summary>Asks the application about the call, answers it through <paramref name="answer"/>, then runs its verbs until the call ends.</summary>
+    /// <summary>Inbound: asks the application about the call, answers it through <paramref name="answer"/>, then runs its verbs until the call ends.</summary>
     public async Task RunAsync(Uri application, Func<Task> answer, CancellationToken cancellationToken)
     {
         await using var sender = new WebhookEventSender(_client, application, OnReply);
@@ -60,6 +60,24 @@ internal sealed class WebhookCallScript
 
         ReportErrors(first.Errors);
         _verbs.Append(first.Verbs);
+        await RunVerbsAsync(sipCode: 200, cancellationToken);
+    }
+
+    /// <summary>
+    /// Outbound, once answered: runs <paramref name="verbs"/>; with an application URL the call's
+    /// events go there too and its replies add verbs (as for inbound calls).
+    /// </summary>
+    public async Task RunAnsweredOutboundAsync(Uri? application, IReadOnlyList<CallVerb> verbs, CancellationToken cancellationToken)
+    {
+        await using var sender = application is null ? null : new WebhookEventSender(_client, application, OnReply);
+        _sender = sender;
+        using var hubRegistration = _hubs.Register(_call.Record.Id, _hub);
+        _verbs.Append(verbs);
+        await RunVerbsAsync(sipCode: 200, cancellationToken);
+    }
+
+    private async Task RunVerbsAsync(int sipCode, CancellationToken cancellationToken)
+    {
         Emit(_events.Create("call.answered"));
         var signals = DispatchSignalsAsync();
         try
@@ -81,7 +99,7 @@ internal sealed class WebhookCallScript
         finally
         {
             var reason = await _call.Call.Completion.WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : default, TaskScheduler.Default);
-            Emit(_events.Create("call.ended", ("outcome", CallOutcomes.Name(reason)), ("sipCode", 200)));
+            Emit(_events.Create("call.ended", ("outcome", "answered"), ("endReason", CallOutcomes.Name(reason)), ("sipCode", sipCode)));
             await signals;
         }
     }
@@ -329,7 +347,7 @@ internal sealed class WebhookCallScript
         {
             _verbs.Append(reply.Verbs);
         }
-        else if (_verbs.Count == 0 && !_call.Ended.IsCancellationRequested)
+        else if (_verbs.Count == 0 && !_call.Ended.IsCancellationRequested && eventName != "call.ended")
         {
             // Nothing left to run and the application cannot be reached: the call would wait forever.
             ApplicationLog.ApplicationUnreachable(_logger, reply.Failure ?? "?");

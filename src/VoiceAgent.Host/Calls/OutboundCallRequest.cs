@@ -9,4 +9,8 @@ internal sealed record OutboundCallRequest(
     [property: JsonPropertyName("trunk")] string? Trunk,
     [property: JsonPropertyName("text")] string? Text,
     [property: JsonPropertyName("voice")] string? Voice,
-    [property: JsonPropertyName("ringTimeoutSeconds")] double? RingTimeoutSeconds);
+    [property: JsonPropertyName("ringTimeoutSeconds")] double? RingTimeoutSeconds,
+    [property: JsonPropertyName("verbs")] System.Text.Json.JsonElement? Verbs = null,
+    [property: JsonPropertyName("webhookUrl")] string? WebhookUrl = null,
+    [property: JsonPropertyName("retries")] int? Retries = null,
+    [property: JsonPropertyName("retryDelaySeconds")] double? RetryDelaySeconds = null);

@@ -1,4 +1,7 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
+using VoiceAgent.Host.Applications;
+using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
 using VoiceAgent.Host.Telephony;
@@ -13,9 +16,10 @@ using VoiceAgent.Tts;
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>
-/// Notification calls: places the INVITE (our SDP offer from the configured codecs), and once the
-/// callee answers speaks the text into the call and hangs up. The outcome (answered, busy,
-/// no-answer, rejected, failed, cancelled) and the SIP code go into the call record.
+/// Notification calls: places the INVITE (our SDP offer from the configured codecs); once the
+/// callee answers runs the plan's verbs (the webhook contract; an optional application gets the
+/// events and adds verbs) and hangs up when they run out. Unanswered attempts (busy, no-answer,
+/// failed) are retried after a delay as the plan says. The outcome and SIP code go into the record.
 /// </summary>
 internal sealed class OutboundCallService(
     VoiceAgentSettings settings,
@@ -26,14 +30,19 @@ internal sealed class OutboundCallService(
     SpeechPipeline pipeline,
     CallRegistry registry,
     LiveCalls live,
+    WebhookClient webhooks,
+    AudioFileLibrary audioFiles,
+    VoiceDirectory voices,
+    CallEventHubs hubs,
     TimeProvider time,
     ILogger<OutboundCallService> logger)
 {
     private int _active;
 
-    /// <summary>Starts a call; returns its record at once (the call runs in the background).</summary>
+    /// <summary>Starts a call; returns its record at once (the attempts run in the background).</summary>
     /// <exception cref="OutboundCallRefusedException">The campaign limit is reached or SIP is not up.</exception>
-    public CallRecord Start(string target, string fromUser, string text, VoiceProfile voice, TimeSpan ringTimeout)
+    /// <exception cref="ArgumentException">The target cannot be called.</exception>
+    public CallRecord Start(OutboundCallPlan plan)
     {
         var agent = sip.Agent ?? throw new OutboundCallRefusedException("SIP is not running yet.");
         if (Interlocked.Increment(ref _active) > settings.Outbound.MaxConcurrentCalls)
@@ -42,6 +51,25 @@ internal sealed class OutboundCallService(
             throw new OutboundCallRefusedException($"{settings.Outbound.MaxConcurrentCalls} outbound calls are already up (Outbound:MaxConcurrentCalls).");
         }
 
+        try
+        {
+            var first = Place(agent, plan);
+            var id = "c" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+            var record = new CallRecord(id, first.Call.CallId, first.Call.From, first.Call.To, "outbound", time.GetUtcNow());
+            registry.Add(record);
+            _ = RunAsync(agent, plan, record, first);
+            return record;
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _active);
+            throw;
+        }
+    }
+
+    /// <summary>One attempt: an RTP port and the INVITE with our offer.</summary>
+    private Attempt Place(SipUserAgent agent, OutboundCallPlan plan)
+    {
         System.Net.Sockets.Socket socket;
         try
         {
@@ -49,34 +77,74 @@ internal sealed class OutboundCallService(
         }
         catch (InvalidOperationException ex)
         {
-            Interlocked.Decrement(ref _active);
             throw new OutboundCallRefusedException(ex.Message);
         }
 
-        var offer = SdpOfferBuilder.Build(settings.Media.Codecs, settings.Sip.PublicAddress, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port, RandomNumberGenerator.GetInt32(1, int.MaxValue));
-        OutgoingCall call;
         try
         {
-            call = agent.PlaceCall(new OutgoingCallRequest(target, fromUser, offer, ringTimeout, settings.Outbound.Proxy, settings.Outbound.Credentials));
+            var offer = SdpOfferBuilder.Build(settings.Media.Codecs, settings.Sip.PublicAddress, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port, RandomNumberGenerator.GetInt32(1, int.MaxValue));
+            var call = agent.PlaceCall(new OutgoingCallRequest(plan.Target, plan.FromUser, offer, plan.RingTimeout, settings.Outbound.Proxy, settings.Outbound.Credentials));
+            return new Attempt(call, socket);
         }
-        catch (ArgumentException)
+        catch
         {
-            Interlocked.Decrement(ref _active);
+            ports.Release(((System.Net.IPEndPoint)socket.LocalEndPoint!).Port);
             socket.Dispose();
             throw;
         }
-
-        var id = "c" + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
-        var record = new CallRecord(id, call.CallId, call.From, call.To, "outbound", time.GetUtcNow());
-        registry.Add(record);
-        _ = RunAsync(call, record, socket, text, voice);
-        return record;
     }
 
-    private async Task RunAsync(OutgoingCall call, CallRecord record, System.Net.Sockets.Socket socket, string text, VoiceProfile voice)
+    private async Task RunAsync(SipUserAgent agent, OutboundCallPlan plan, CallRecord record, Attempt first)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = record.Id, ["SipCallId"] = call.CallId });
-        using var registration = live.Register(record.Id, call.HangupAsync);
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["CallId"] = record.Id });
+        var cancelled = new CancellationTokenSource();
+        var current = new StrongBox<Attempt>(first);
+        using var registration = live.Register(record.Id, async ct =>
+        {
+            await cancelled.CancelAsync();
+            await Volatile.Read(ref current.Value!).Call.HangupAsync(ct);
+        });
+        var reason = CallEndReason.NotAnswered;
+        try
+        {
+            for (var number = 1; ; number++)
+            {
+                var attempt = Volatile.Read(ref current.Value!);
+                var (answered, endReason) = await RunAttemptAsync(plan, record, attempt, number);
+                reason = endReason;
+                var outcome = attempt.Call.Outcome;
+                if (answered || number > plan.Retries || cancelled.IsCancellationRequested || outcome is "rejected" or "cancelled")
+                {
+                    break;
+                }
+
+                record.AddEvent("retry", time.GetUtcNow(), $"attempt {number + 1} in {plan.RetryDelay.TotalSeconds:F0} s after {outcome}");
+                await Task.Delay(plan.RetryDelay, time, cancelled.Token);
+                Volatile.Write(ref current.Value, Place(agent, plan));
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or OutboundCallRefusedException or ArgumentException)
+        {
+            // Cancelled through the API while waiting to retry, or no port for the retry.
+            reason = CallEndReason.Cancelled;
+        }
+        catch (Exception ex)
+        {
+            HostLog.CallFailed(logger, ex);
+        }
+        finally
+        {
+            record.MarkEnded(CallOutcomes.Name(reason), time.GetUtcNow());
+            HostLog.CallEnded(logger, CallOutcomes.Name(reason));
+            Interlocked.Decrement(ref _active);
+            cancelled.Dispose();
+        }
+    }
+
+    /// <summary>Waits for the answer; runs the plan's verbs when answered. Returns whether it was answered and how it ended.</summary>
+    private async Task<(bool Answered, CallEndReason Reason)> RunAttemptAsync(OutboundCallPlan plan, CallRecord record, Attempt attempt, int number)
+    {
+        var call = attempt.Call;
         var socketOwned = true;
         try
         {
@@ -84,64 +152,74 @@ internal sealed class OutboundCallService(
             if (!await call.Answered)
             {
                 record.SetOutcome(call.Outcome, call.StatusCode);
+                record.AddEvent("attempt", time.GetUtcNow(), $"{number}: {call.Outcome} ({call.StatusCode})");
                 HostLog.OutgoingNotAnswered(logger, call.Outcome, call.StatusCode ?? 0);
-                return;
+                await ReportNotAnsweredAsync(plan, record, call, number);
+                return (false, CallEndReason.NotAnswered);
             }
 
             if (!SessionDescription.TryParse(call.RemoteSdp ?? string.Empty, out var answer, out _) || negotiator.Negotiate(answer!).Media is not { } media)
             {
                 record.SetOutcome("failed", 488);
                 await call.HangupAsync(CancellationToken.None);
-                return;
+                return (true, CallEndReason.LocalHangup);
             }
 
             socketOwned = false;
             var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
             var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
-            await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
+            await using var stream = new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release);
             record.AttachMedia(() => stream.Statistics);
-            _ = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
+            var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
             _ = MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
             {
                 HostLog.MediaTimeout(logger, settings.Rtp.InactivityTimeout.TotalSeconds);
                 record.OverrideEndReason("rtp-timeout");
                 await call.HangupAsync(CancellationToken.None);
             }, time, call.Ended);
-            await using var session = pipeline.CreateSession(record.Id, voice);
-            var speaker = new CallSpeaker(session, stream, record, logger);
+            await using var session = pipeline.CreateSession(record.Id, plan.Voice);
+            var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
             stream.Start();
             clock.Register(stream);
             record.MarkAnswered(media.Codec, time.GetUtcNow());
+            record.AddEvent("attempt", time.GetUtcNow(), $"{number}: answered (200)");
             HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
             try
             {
-                await speaker.SayAsync(text, call.Ended);
-                await call.HangupAsync(CancellationToken.None);
+                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, hubs, time, logger);
+                await script.RunAnsweredOutboundAsync(plan.WebhookUrl, plan.Verbs, CancellationToken.None);
+                await call.HangupAsync(CancellationToken.None); // the verbs ran out: a notification call ends
             }
             finally
             {
                 clock.Unregister(stream);
             }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            HostLog.CallFailed(logger, ex);
-            await call.HangupAsync(CancellationToken.None);
+
+            return (true, call.Completion.IsCompletedSuccessfully ? call.Completion.Result : CallEndReason.Shutdown);
         }
         finally
         {
             if (socketOwned)
             {
-                ports.Release(((System.Net.IPEndPoint)socket.LocalEndPoint!).Port);
-                socket.Dispose();
+                ports.Release(((System.Net.IPEndPoint)attempt.Socket.LocalEndPoint!).Port);
+                attempt.Socket.Dispose();
             }
-
-            var reason = call.Completion.IsCompletedSuccessfully ? call.Completion.Result : CallEndReason.Shutdown;
-            record.MarkEnded(CallOutcomes.Name(reason), time.GetUtcNow());
-            HostLog.CallEnded(logger, CallOutcomes.Name(reason));
-            Interlocked.Decrement(ref _active);
         }
     }
+
+    /// <summary>The application learns of every unanswered attempt (outcome and SIP code) through call.ended.</summary>
+    private async Task ReportNotAnsweredAsync(OutboundCallPlan plan, CallRecord record, OutgoingCall call, int number)
+    {
+        if (plan.WebhookUrl is not { } url)
+        {
+            return;
+        }
+
+        var evt = new CallEventFactory(record, time).Create("call.ended", ("outcome", call.Outcome), ("sipCode", call.StatusCode), ("attempt", number));
+        await webhooks.SendAsync(url, evt, CancellationToken.None);
+    }
+
+    private sealed record Attempt(OutgoingCall Call, System.Net.Sockets.Socket Socket);
 }
 
 /// <summary>An outbound call cannot be placed now (limit reached, no RTP port, SIP down).</summary>

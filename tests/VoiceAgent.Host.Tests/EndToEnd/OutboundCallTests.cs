@@ -130,4 +130,73 @@ public sealed class OutboundCallTests
 
         Assert.Contains("Outbound:Proxy", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_confirmation_call_runs_its_verbs_gathers_the_callees_key_and_reports_to_its_application()
+    {
+        await using var app = await TestApplicationServer.StartAsync(evt => (string?)evt["event"] switch
+        {
+            "gather.done" when (string?)evt["digits"] == "1" => """[{"verb": "say", "text": "Your appointment is confirmed. Goodbye."}, {"verb": "hangup"}]""",
+            "gather.done" => """[{"verb": "say", "text": "We did not get that. Goodbye."}, {"verb": "hangup"}]""",
+            _ => "[]",
+        });
+        await using var host = await RunningHost.StartAsync($"--Inbound:WebhookSecret={TestApplicationServer.Secret}");
+        await using var callee = await BaresipCallee.StartAsync();
+
+        var id = await PlaceAsync(host, new
+        {
+            to = callee.Uri,
+            webhookUrl = app.Url.ToString(),
+            verbs = new object[]
+            {
+                new { verb = "gather", numDigits = 1, timeoutSeconds = 6, say = new { text = "Press one to confirm your appointment." } },
+            },
+        });
+        await callee.Answered.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(1500);
+        await callee.PressAsync('1');
+        await callee.WaitForCallEndAsync(TimeSpan.FromSeconds(20));
+        var call = await WaitForEndAsync(host, id, TimeSpan.FromSeconds(5));
+
+        var ended = await app.WaitForEventAsync("call.ended", TimeSpan.FromSeconds(5));
+        Assert.Equal(["call.answered", "gather.done", "say.done", "call.ended"], app.CallFlow);
+        Assert.Equal("1", (string?)app.Events.Single(e => (string?)e["event"] == "gather.done")["digits"]);
+        Assert.Equal("answered", (string?)ended["outcome"]);
+        Assert.Equal("local-hangup", call.EndReason);
+        Assert.Equal(["Press one to confirm your appointment.", "Your appointment is confirmed. Goodbye."], call.Utterances.Select(u => u.Text));
+        Assert.Contains(call.Events, e => e.Name == "dtmf" && e.Detail == "1");
+    }
+
+    [Fact]
+    public async Task A_busy_callee_is_tried_again_and_the_application_hears_each_outcome()
+    {
+        await using var app = await TestApplicationServer.StartAsync(_ => "[]");
+        await using var host = await RunningHost.StartAsync($"--Inbound:WebhookSecret={TestApplicationServer.Secret}");
+        using var peer = new ScriptedSipPeer(486);
+
+        var id = await PlaceAsync(host, new { to = peer.Uri, text = "Hello.", webhookUrl = app.Url.ToString(), retries = 1, retryDelaySeconds = 1 });
+        var call = await WaitForEndAsync(host, id, TimeSpan.FromSeconds(15));
+
+        Assert.Equal(2, peer.Methods.Count(m => m == "INVITE"));
+        Assert.Equal("busy", call.Outcome);
+        Assert.Equal(486, call.SipCode);
+        Assert.Contains(call.Events, e => e.Name == "retry");
+        var reports = app.Events.Where(e => (string?)e["event"] == "call.ended").ToList();
+        Assert.Equal([1, 2], reports.Select(e => (int)e["attempt"]!));
+        Assert.All(reports, e => Assert.Equal("busy", (string?)e["outcome"]));
+    }
+
+    [Fact]
+    public async Task Invalid_verbs_and_a_webhook_without_a_secret_are_refused_naming_the_fields()
+    {
+        await using var host = await RunningHost.StartAsync();
+
+        using var response = await host.Http.PostAsJsonAsync("/v1/calls", new { to = "sip:a@127.0.0.1:5", verbs = new object[] { new { verb = "sing" } }, webhookUrl = "http://127.0.0.1:9/x", retries = 99 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadAsStringAsync();
+        Assert.Contains("unknown verb 'sing'", problem, StringComparison.Ordinal);
+        Assert.Contains("Inbound:WebhookSecret", problem, StringComparison.Ordinal);
+        Assert.Contains("\"retries\"", problem, StringComparison.Ordinal);
+    }
 }

@@ -32,7 +32,9 @@ public sealed class WebhookApplicationTests
         var gather = app.Events.Single(e => (string?)e["event"] == "gather.done");
         Assert.Equal("2", (string?)gather["digits"]);
         Assert.Equal("numDigits", (string?)gather["reason"]);
-        Assert.Equal("local-hangup", (string?)ended["outcome"]);
+        Assert.Equal("answered", (string?)ended["outcome"]);
+        Assert.Equal("local-hangup", (string?)ended["endReason"]);
+        Assert.Equal(200, (int?)ended["sipCode"]);
         Assert.Equal(0, app.BadSignatures);
         Assert.All(app.Events, e => Assert.Equal((string?)app.Events[0]["callId"], (string?)e["callId"]));
 

@@ -14,6 +14,7 @@ internal sealed class BaresipCallee : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private BaresipCallee(string directory, int port, Process process)
     {
@@ -88,6 +89,11 @@ internal sealed class BaresipCallee : IAsyncDisposable
             _ready.TrySetResult();
         }
 
+        if (line?.Contains("Call established", StringComparison.Ordinal) == true)
+        {
+            _answered.TrySetResult();
+        }
+
         if (line?.Contains(" terminated (duration", StringComparison.Ordinal) == true)
         {
             _terminated.TrySetResult();
@@ -104,6 +110,16 @@ internal sealed class BaresipCallee : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Presses a key in the current call (baresip sends it as an RFC 4733 event).</summary>
+    public async Task PressAsync(char key)
+    {
+        await _process.StandardInput.WriteAsync(key);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Completes when baresip has answered a call.</summary>
+    public Task Answered => _answered.Task;
 
     /// <summary>Waits until the call is over and returns what baresip heard.</summary>
     public async Task<WavFile> WaitForCallEndAsync(TimeSpan timeout)

@@ -10,7 +10,7 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// One inbound call as the host sees it: the offer, and the few things it can do (ring, answer,
 /// reject, hang up). <see cref="Completion"/> says when and why the call ended.
 /// </summary>
-public sealed class IncomingCall : IDialogCall
+public sealed class IncomingCall : IDialogCall, ISipCall
 {
     private readonly SipUserAgent _agent;
     private readonly InviteServerTransaction _transaction;

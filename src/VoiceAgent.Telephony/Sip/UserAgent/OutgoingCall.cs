@@ -10,7 +10,7 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// (answered, busy, no-answer, rejected, failed, cancelled with the SIP code), and once answered the
 /// callee's SDP answer and a dialog we can hang up.
 /// </summary>
-public sealed class OutgoingCall : IDialogCall
+public sealed class OutgoingCall : IDialogCall, ISipCall
 {
     private readonly SipUserAgent _agent;
     private readonly TaskCompletionSource<bool> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,19 @@
+using VoiceAgent.Host.Applications.Verbs;
+using VoiceAgent.Tts;
+
+namespace VoiceAgent.Host.Calls;
+
+/// <summary>
+/// What a notification call does: whom to call, what to run once answered (verbs; plain text is a
+/// say and a hangup), where its events go, and how often to try again when it is not answered.
+/// </summary>
+/// <param name="Retries">Further attempts after busy, no-answer or failed (not after rejected or cancelled).</param>
+internal sealed record OutboundCallPlan(
+    string Target,
+    string FromUser,
+    IReadOnlyList<CallVerb> Verbs,
+    VoiceProfile Voice,
+    TimeSpan RingTimeout,
+    Uri? WebhookUrl,
+    int Retries,
+    TimeSpan RetryDelay);
