@@ -126,8 +126,7 @@ internal sealed class WebhookCallScript
                 await _call.Call.HangupAsync(cancellationToken);
                 return false;
             case TransferVerb transfer:
-                ReportError($"transfer to {transfer.To} is not supported yet (it needs REFER, which comes with the SIP trunk work); the call goes on");
-                return true;
+                return !await TransferAsync(transfer, cancellationToken);
             case RedirectVerb redirect:
                 _sender!.Url = redirect.Url;
                 var reply = await _sender.SendAsync(_events.Create("call.redirect", ("url", redirect.Url.ToString())));
@@ -144,6 +143,31 @@ internal sealed class WebhookCallScript
                 ReportError($"verb '{verb.Name}' cannot run here");
                 return true;
         }
+    }
+
+    /// <summary>
+    /// Blind transfer by REFER (RFC 3515): the caller's phone calls the target; when the target
+    /// answers our leg is done and we hang up. Returns true when the call was handed over.
+    /// </summary>
+    private async Task<bool> TransferAsync(TransferVerb transfer, CancellationToken cancellationToken)
+    {
+        if (!transfer.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        {
+            ReportError($"transfer: '{transfer.To}' is not a sip: URI");
+            return false;
+        }
+
+        var status = await _call.Call.TransferAsync(transfer.To, TimeSpan.FromSeconds(60), cancellationToken);
+        Emit(_events.Create("transfer.done", ("to", transfer.To), ("sipCode", status)));
+        _call.Record.AddEvent("transfer", DateTimeOffset.UtcNow, $"{transfer.To}: {status}");
+        if (status is >= 200 and < 300)
+        {
+            await _call.Call.HangupAsync(cancellationToken);
+            return true;
+        }
+
+        ReportError($"transfer to {transfer.To} failed with {status}; the call goes on");
+        return false;
     }
 
     private async Task<SayResult> SayAsync(SayVerb say)

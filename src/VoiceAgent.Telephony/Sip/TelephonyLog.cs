@@ -37,4 +37,10 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1023, LogLevel.Information, "Call {CallId}: answering the {Status} challenge as {Username}")]
     public static partial void Authenticating(ILogger logger, string callId, int status, string username);
+
+    [LoggerMessage(1024, LogLevel.Information, "Call {CallId}: transfer to {Target} ended with {Status}")]
+    public static partial void TransferDone(ILogger logger, string callId, string target, int status);
+
+    [LoggerMessage(1025, LogLevel.Warning, "Call {CallId}: REFER to {Target} refused with {Status}")]
+    public static partial void TransferFailed(ILogger logger, string callId, string target, int status);
 }

@@ -16,6 +16,9 @@ internal interface IDialogCall
 
     void OnRemoteBye();
 
+    /// <summary>The transfer our REFER started, if any: NOTIFYs inside the dialog report on it.</summary>
+    ReferSubscription? Refer { get; set; }
+
     void OnAck();
 
     /// <summary>A key pressed, carried in a SIP INFO body.</summary>

@@ -19,4 +19,11 @@ public interface ISipCall
 
     /// <summary>Ends the call (BYE once established).</summary>
     Task HangupAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Blind transfer (RFC 3515): asks the peer to call <paramref name="target"/> and follows its
+    /// NOTIFYs. Returns the target's final status (2xx: transferred), the REFER's error status, or 408
+    /// when nothing final came within <paramref name="timeout"/>.
+    /// </summary>
+    Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -58,6 +58,11 @@ public sealed class IncomingCall : IDialogCall, ISipCall
 
     void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
 
+    ReferSubscription? IDialogCall.Refer { get; set; }
+
+    public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
+        => _agent.TransferAsync(this, target, timeout, cancellationToken);
+
     /// <summary>The local SDP we answered with (for re-INVITE refreshes).</summary>
     public string? LocalSdp { get; private set; }
 

@@ -65,6 +65,11 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
 
     void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
 
+    ReferSubscription? IDialogCall.Refer { get; set; }
+
+    public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
+        => _agent.TransferAsync(this, target, timeout, cancellationToken);
+
     /// <summary>The INVITE now in flight (a new one, with credentials, after a 401/407).</summary>
     internal SipRequest Invite { get; set; }
 

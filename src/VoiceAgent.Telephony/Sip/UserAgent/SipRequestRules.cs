@@ -11,7 +11,7 @@ internal sealed class SipRequestRules
     /// <summary>Methods we know but do not implement as a UAS: 405 with Allow (§8.2.1).</summary>
     private static readonly HashSet<string> KnownUnsupported =
     [
-        SipMethods.Register, SipMethods.Subscribe, SipMethods.Notify, SipMethods.Message, SipMethods.Refer,
+        SipMethods.Register, SipMethods.Subscribe, SipMethods.Message, SipMethods.Refer,
         SipMethods.Update, SipMethods.Prack, "PUBLISH",
     ];
 

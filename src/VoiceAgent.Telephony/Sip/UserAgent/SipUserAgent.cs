@@ -202,6 +202,14 @@ public sealed partial class SipUserAgent
                 }
 
                 return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+            case SipMethods.Notify:
+                if (FindCall(request) is { Refer: { } subscription })
+                {
+                    subscription.OnNotify(request);
+                    return SipResponseFactory.Create(request, 200, "OK");
+                }
+
+                return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
             case SipMethods.Bye or SipMethods.Info:
                 if (FindCall(request) is { } call)
                 {
@@ -378,6 +386,37 @@ public sealed partial class SipUserAgent
     }
 
     internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendAsync(response, DestinationOf(call.Invite, call.RemoteEndPoint));
+
+    /// <summary>REFER inside the call's dialog, then the NOTIFYs of its implicit subscription (RFC 3515).</summary>
+    internal async Task<int> TransferAsync(IDialogCall call, string target, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var refer = call.Dialog.CreateRequest(SipMethods.Refer, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol, out var branch);
+        refer.Headers.Add(SipHeaderNames.ReferTo, $"<{target}>");
+        refer.Headers.Add(SipHeaderNames.ReferredBy, $"<{call.Dialog.LocalUri}>");
+        refer.Headers.Add(SipHeaderNames.Contact, OwnContact());
+        var subscription = new ReferSubscription();
+        call.Refer = subscription;
+        var destination = await call.Dialog.ResolveNextHopAsync(call.RemoteEndPoint, cancellationToken).ConfigureAwait(false) ?? call.RemoteEndPoint;
+        var response = await SendNonInviteAsync(refer, branch, destination, cancellationToken).ConfigureAwait(false);
+        if (response is null || !response.IsSuccess)
+        {
+            var status = response?.StatusCode ?? 408;
+            subscription.Abandon(status);
+            TelephonyLog.TransferFailed(_logger, call.Dialog.CallId, target, status);
+            return status;
+        }
+
+        try
+        {
+            var final = await subscription.Final.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            TelephonyLog.TransferDone(_logger, call.Dialog.CallId, target, final);
+            return final;
+        }
+        catch (TimeoutException)
+        {
+            return 408;
+        }
+    }
 
     internal async Task SendByeAsync(IDialogCall call, CancellationToken cancellationToken)
     {

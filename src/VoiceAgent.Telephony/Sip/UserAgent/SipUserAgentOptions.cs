@@ -14,5 +14,5 @@ public sealed record SipUserAgentOptions(string PublicAddress, int Port)
     public double InvitesPerSecondPerSource { get; init; }
 
     /// <summary>RFC 3261 §20.5: methods we accept.</summary>
-    public const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO";
+    public const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY";
 }

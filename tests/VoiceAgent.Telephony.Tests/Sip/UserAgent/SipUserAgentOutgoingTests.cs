@@ -127,6 +127,36 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
         Assert.Equal("failed", call.Outcome);
     }
 
+    [Theory]
+    [InlineData(202, "SIP/2.0 180 Ringing", "SIP/2.0 200 OK", 200)]
+    [InlineData(202, "SIP/2.0 100 Trying", "SIP/2.0 486 Busy Here", 486)]
+    [InlineData(403, null, null, 403)]
+    public async Task A_transfer_sends_refer_in_the_dialog_and_follows_the_notify_sipfrags(int referStatus, string? firstFrag, string? finalFrag, int expected)
+    {
+        var call = Place();
+        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        _transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
+        Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        var transfer = call.TransferAsync("sip:carol@127.0.0.1:5096", TimeSpan.FromSeconds(5), CancellationToken.None);
+        var refer = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REFER");
+        Assert.Equal("<sip:carol@127.0.0.1:5096>", refer.Headers.Get("Refer-To"));
+        Assert.Equal("sip:bob@127.0.0.1:5094", refer.RequestUri);
+        _transport.Inject(Response(refer, referStatus, referStatus == 202 ? "Accepted" : "Forbidden"));
+        var cseq = 1;
+        foreach (var frag in new[] { firstFrag, finalFrag }.OfType<string>())
+        {
+            _transport.Inject(
+                $"NOTIFY sip:clinic@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKn{cseq}\r\nFrom: {invite.To};tag=b1\r\nTo: {invite.From}\r\n" +
+                $"Call-ID: {invite.CallId}\r\nCSeq: {cseq} NOTIFY\r\nEvent: refer\r\nSubscription-State: {(frag == finalFrag ? "terminated;reason=noresource" : "active")}\r\n" +
+                $"Max-Forwards: 70\r\nContent-Type: message/sipfrag;version=2.0\r\nContent-Length: {frag.Length}\r\n\r\n{frag}");
+            Assert.Equal(200, (await _transport.NextSentAsync<SipResponse>(r => r.Headers.Get("CSeq") == $"{cseq} NOTIFY")).StatusCode);
+            cseq++;
+        }
+
+        Assert.Equal(expected, await transfer.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
     [Fact]
     public void A_target_that_is_not_a_sip_uri_with_an_address_is_refused()
     {
