@@ -105,8 +105,10 @@ internal static class VoiceAgentApp
         builder.Services.AddSingleton<ReadinessState>();
         // The store is registered before telephony so it stops after it: calls ending at shutdown are still written.
         builder.Services.AddSingleton(settings.Storage);
-        builder.Services.AddSingleton<SqliteCallStore>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<SqliteCallStore>());
+        builder.Services.AddSingleton<CallRecordStore>(sp => settings.Storage.PostgresConnectionString is { } postgres
+            ? new PostgresCallStore(postgres, sp.GetRequiredService<ILogger<PostgresCallStore>>())
+            : new SqliteCallStore(settings.Storage, sp.GetRequiredService<ILogger<SqliteCallStore>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordStore>());
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddVoiceAgentTelephony();
         builder.Services.AddVoiceAgentSpeech(settings.Tts);

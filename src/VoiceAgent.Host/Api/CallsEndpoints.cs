@@ -181,7 +181,7 @@ internal static class CallsEndpoints
             ? Results.Accepted($"/v1/calls/{id}")
             : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Call not up", detail: $"No live call with id '{id}'.");
 
-    private static async Task<IResult> ListAsync(HttpContext http, CallRegistry registry, SqliteCallStore store, string? since, string? until, string? direction, string? outcome, string? number, string? limit, string? offset, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext http, CallRegistry registry, CallRecordStore store, string? since, string? until, string? direction, string? outcome, string? number, string? limit, string? offset, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var query = new CallQuery(
@@ -207,17 +207,17 @@ internal static class CallsEndpoints
                 json.Append(',');
             }
 
-            json.Append(registry.Find(id) is { } live ? SqliteCallStore.Serialize(live.ToView()) : stored);
+            json.Append(registry.Find(id) is { } live ? CallRecordStore.Serialize(live.ToView()) : stored);
         }
 
         return Results.Text(json.Append(']').ToString(), "application/json", Encoding.UTF8);
     }
 
-    private static async Task<IResult> GetAsync(string id, CallRegistry registry, SqliteCallStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, CallRegistry registry, CallRecordStore store, CancellationToken cancellationToken)
     {
         if (registry.Find(id) is { } live)
         {
-            return Results.Text(SqliteCallStore.Serialize(live.ToView()), "application/json", Encoding.UTF8);
+            return Results.Text(CallRecordStore.Serialize(live.ToView()), "application/json", Encoding.UTF8);
         }
 
         return await store.FindAsync(id, cancellationToken) is { } stored

@@ -6,9 +6,9 @@ namespace VoiceAgent.Host.Calls;
 /// <summary>
 /// Calls known to this process, newest last. Ended calls are kept (up to a limit) so their
 /// timelines stay readable through the API after hang-up. Every record is also kept durably by
-/// the <see cref="SqliteCallStore"/>, which answers for calls of earlier runs.
+/// the <see cref="CallRecordStore"/>, which answers for calls of earlier runs.
 /// </summary>
-internal sealed class CallRegistry(SqliteCallStore store)
+internal sealed class CallRegistry(CallRecordStore store)
 {
     private const int MaxRetained = 1000;
     private readonly ConcurrentDictionary<string, CallRecord> _calls = new(StringComparer.Ordinal);

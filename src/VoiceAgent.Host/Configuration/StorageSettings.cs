@@ -2,15 +2,26 @@ namespace VoiceAgent.Host.Configuration;
 
 /// <summary>The <c>Storage</c> section: where call records are kept.</summary>
 /// <param name="SqlitePath">Storage:Sqlite:Path, relative to the working directory unless absolute.</param>
-internal sealed record StorageSettings(string SqlitePath)
+/// <param name="PostgresConnectionString">Storage:Postgres:ConnectionString; when set, records go to PostgreSQL instead.</param>
+internal sealed record StorageSettings(string SqlitePath, string? PostgresConnectionString = null)
 {
     public static StorageSettings Load(ConfigurationReader reader)
     {
-        if (reader.ReadString("Storage:Postgres:ConnectionString", string.Empty, allowEmpty: true).Length > 0)
+        var postgres = reader.ReadString("Storage:Postgres:ConnectionString", string.Empty, allowEmpty: true);
+        if (postgres.Length > 0)
         {
-            throw new ConfigurationException("Storage:Postgres:ConnectionString is not supported by this build yet; call records are kept in SQLite (Storage:Sqlite:Path).");
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(postgres);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ConfigurationException($"Storage:Postgres:ConnectionString is not a valid connection string: {ex.Message}");
+            }
         }
 
-        return new StorageSettings(Path.GetFullPath(reader.ReadString("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db"))));
+        return new StorageSettings(
+            Path.GetFullPath(reader.ReadString("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db"))),
+            postgres.Length == 0 ? null : postgres);
     }
 }

@@ -13,7 +13,19 @@ public sealed class CallRecordTests
     public async Task Completed_calls_survive_a_kill_9_and_the_call_live_at_the_crash_is_marked()
     {
         var data = Directory.CreateTempSubdirectory("voiceagent-records-");
-        var database = Path.Combine(data.FullName, "calls.db");
+        await SurviveKillAsync(Path.Combine(data.FullName, "calls.db"));
+        data.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task Records_in_postgresql_survive_a_kill_9_the_same_way()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        await SurviveKillAsync(postgres.ConnectionString);
+    }
+
+    private static async Task SurviveKillAsync(string database)
+    {
         CallView completed;
         await using (var first = await HostProcess.StartAsync(database, "--Inbound:Greeting=Hello there."))
         {
@@ -52,7 +64,6 @@ public sealed class CallRecordTests
         Assert.Equal("ended", crashed.State);
         Assert.Equal("host-restarted", crashed.EndReason);
         Assert.Contains("marked host-restarted", second.Output, StringComparison.Ordinal);
-        data.Delete(recursive: true);
     }
 
     [Fact]

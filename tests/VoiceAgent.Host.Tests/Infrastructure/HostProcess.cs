@@ -39,7 +39,8 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<HostProcess> StartAsync(string databasePath, params string[] extraArgs)
+    /// <param name="storage">Where records go: an SQLite file path, or a PostgreSQL connection string (with <c>Host=</c>).</param>
+    public static async Task<HostProcess> StartAsync(string storage, params string[] extraArgs)
     {
         var sipPort = FreePorts.Udp();
         var rtp = FreePorts.UdpRange(40);
@@ -55,7 +56,8 @@ internal sealed class HostProcess : IAsyncDisposable
         {
             Path.Combine(AppContext.BaseDirectory, "VoiceAgent.Host.dll"),
             "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", $"--Rtp:PortMin={rtp.Min}", $"--Rtp:PortMax={rtp.Max}",
-            $"--urls=http://127.0.0.1:{httpPort}", $"--Storage:Sqlite:Path={databasePath}",
+            $"--urls=http://127.0.0.1:{httpPort}",
+            storage.StartsWith("Host=", StringComparison.Ordinal) ? $"--Storage:Postgres:ConnectionString={storage}" : $"--Storage:Sqlite:Path={storage}",
         }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
