@@ -108,7 +108,8 @@ internal sealed class InboundCallHandler(
 
         try
         {
-            if (settings.Application.WebhookUrl is { } application)
+            var calledNumber = VoiceAgent.Telephony.Sip.Messages.SipUri.TryParse(call.RequestUri, out var requestUri) ? requestUri!.User : null;
+            if (settings.Application.WebhookFor(calledNumber) is { } application)
             {
                 var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, hubs, time, logger);
                 await script.RunAsync(application, AnswerAsync, cancellationToken);

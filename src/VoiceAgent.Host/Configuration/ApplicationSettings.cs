@@ -8,8 +8,13 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="AttemptTimeout">Inbound:WebhookTimeoutSeconds, per request attempt.</param>
 /// <param name="Retries">Inbound:WebhookRetries, further attempts after a failed one (with back-off).</param>
 /// <param name="StreamUrl">Inbound:StreamUrl, a ws:// or wss:// application speaking Twilio's Media Streams protocol (Inbound:StreamProtocol=twilio).</param>
-internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret, string FallbackMessage, string AudioDirectory, TimeSpan AttemptTimeout, int Retries, Uri? StreamUrl = null)
+/// <param name="NumberWebhooks">Inbound:Numbers:&lt;number&gt;: the application of calls to that number (the Request-URI's user part), ahead of Inbound:WebhookUrl.</param>
+internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret, string FallbackMessage, string AudioDirectory, TimeSpan AttemptTimeout, int Retries, Uri? StreamUrl = null, IReadOnlyDictionary<string, Uri>? NumberWebhooks = null)
 {
+    /// <summary>The application for a call to <paramref name="number"/>: its own, else the default, else none (the demo).</summary>
+    public Uri? WebhookFor(string? number)
+        => number is not null && NumberWebhooks?.TryGetValue(number, out var url) == true ? url : WebhookUrl;
+
     public const string DefaultFallbackMessage = "Sorry, this service is not available right now. Please try again later. Goodbye.";
 
     public static ApplicationSettings Load(ConfigurationReader reader)
@@ -24,8 +29,19 @@ internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret
             }
         }
 
+        var numbers = new Dictionary<string, Uri>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (number, value) in reader.ReadChildren("Inbound:Numbers"))
+        {
+            if (!Uri.TryCreate(value, UriKind.Absolute, out var numberUrl) || (numberUrl.Scheme != Uri.UriSchemeHttp && numberUrl.Scheme != Uri.UriSchemeHttps))
+            {
+                throw new ConfigurationException($"Inbound:Numbers:{number} must be an absolute http or https URL; got '{value}'.");
+            }
+
+            numbers[number] = numberUrl;
+        }
+
         var secret = reader.ReadString("Inbound:WebhookSecret", string.Empty, allowEmpty: true);
-        if (url is not null && secret.Length < 16)
+        if ((url is not null || numbers.Count > 0) && secret.Length < 16)
         {
             throw new ConfigurationException("Inbound:WebhookSecret must be set (at least 16 characters) when Inbound:WebhookUrl is: every webhook request is signed with it.");
         }
@@ -58,6 +74,7 @@ internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret
             reader.ReadString("Inbound:AudioDirectory", "audio"),
             TimeSpan.FromSeconds(reader.ReadDouble("Inbound:WebhookTimeoutSeconds", 5, 0.5, 60)),
             reader.ReadInt("Inbound:WebhookRetries", 2, 0, 10),
-            stream);
+            stream,
+            numbers);
     }
 }

@@ -26,6 +26,10 @@ internal sealed class ConfigurationReader(IConfiguration configuration)
         return value.Trim();
     }
 
+    /// <summary>The keys and values directly under <paramref name="section"/> (e.g. Inbound:Numbers:sales).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ReadChildren(string section)
+        => [.. configuration.GetSection(section).GetChildren().Where(c => c.Value is not null).Select(c => KeyValuePair.Create(c.Key, c.Value!.Trim()))];
+
     public int ReadInt(string key, int defaultValue, int min, int max)
         => ReadNumber(key, defaultValue, min, max, NumberStyles.Integer, "an integer");
 

@@ -83,4 +83,23 @@ public sealed class WebhookApplicationTests
         Assert.Contains(errors, e => e.Contains("unknown field 'colour'", StringComparison.Ordinal));
         Assert.Contains("say.done", app.CallFlow);
     }
+
+    [Fact]
+    public async Task Each_number_can_have_its_own_application_and_the_rest_go_to_the_default()
+    {
+        await using var sales = await TestApplicationServer.StartAsync(evt => (string?)evt["event"] == "call.incoming" ? """[{"verb": "say", "text": "Sales."}, {"verb": "hangup"}]""" : "[]");
+        await using var fallback = await TestApplicationServer.StartAsync(evt => (string?)evt["event"] == "call.incoming" ? """[{"verb": "say", "text": "Main line."}, {"verb": "hangup"}]""" : "[]");
+        await using var host = await RunningHost.StartAsync(WebhookArgs(fallback.Url, $"--Inbound:Numbers:sales={sales.Url}"));
+        using var phone = new BaresipPhone();
+
+        await phone.CallAsync(host.Uri("sales"), TimeSpan.FromSeconds(6));
+        await phone.CallAsync(host.Uri("support"), TimeSpan.FromSeconds(6));
+
+        await sales.WaitForEventAsync("call.ended", TimeSpan.FromSeconds(5));
+        await fallback.WaitForEventAsync("call.ended", TimeSpan.FromSeconds(5));
+        Assert.Contains("sales", (string?)sales.Events[0]["to"], StringComparison.Ordinal);
+        Assert.Contains("support", (string?)fallback.Events[0]["to"], StringComparison.Ordinal);
+        Assert.Single(sales.Events, e => (string?)e["event"] == "call.incoming");
+        Assert.Single(fallback.Events, e => (string?)e["event"] == "call.incoming");
+    }
 }
