@@ -79,9 +79,17 @@ internal static class SpeechEndpoints
             errors["input"] = [$"must be at most {MaxInputLength} characters"];
         }
 
-        if (request.Model is { } model && !string.Equals(model, voices.EngineName, StringComparison.OrdinalIgnoreCase) && !OpenAiModels.Contains(model))
+        var voiceName = request.Voice;
+        if (request.Model is { } model && !OpenAiModels.Contains(model))
         {
-            errors["model"] = [$"'{model}' is not loaded; this host runs '{voices.EngineName}'"];
+            if (!voices.ModelNames.Contains(model, StringComparer.OrdinalIgnoreCase))
+            {
+                errors["model"] = [$"'{model}' is not loaded; this host runs {string.Join(", ", voices.ModelNames)}"];
+            }
+            else if (!string.Equals(model, voices.EngineName, StringComparison.OrdinalIgnoreCase) && voiceName is not null && !voiceName.Contains('/', StringComparison.Ordinal))
+            {
+                voiceName = $"{model}/{voiceName}"; // a voice of an extra pack
+            }
         }
 
         if (!SpeechAudioFormat.Names.Contains(format))
@@ -103,7 +111,7 @@ internal static class SpeechEndpoints
         {
             try
             {
-                voice = voices.Create(request.Voice, request.Speed, request.Seed);
+                voice = voices.Create(voiceName, request.Speed, request.Seed);
             }
             catch (ArgumentException ex)
             {

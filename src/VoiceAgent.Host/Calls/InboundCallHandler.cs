@@ -93,7 +93,8 @@ internal sealed class InboundCallHandler(
         var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
         _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
-        await using var session = pipeline.CreateSession(record.Id, voices.Create());
+        var calledNumber = VoiceAgent.Telephony.Sip.Messages.SipUri.TryParse(call.RequestUri, out var requestUri) ? requestUri!.User : null;
+        await using var session = pipeline.CreateSession(record.Id, voices.Create(settings.Inbound.VoiceFor(calledNumber)));
         var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
         Task? acknowledged = null;
         Task AnswerAsync()
@@ -108,7 +109,6 @@ internal sealed class InboundCallHandler(
 
         try
         {
-            var calledNumber = VoiceAgent.Telephony.Sip.Messages.SipUri.TryParse(call.RequestUri, out var requestUri) ? requestUri!.User : null;
             if (settings.Application.WebhookFor(calledNumber) is { } application)
             {
                 var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, hubs, time, logger);

@@ -19,6 +19,7 @@ internal sealed class UtteranceRecord(Utterance utterance, DateTimeOffset accept
     public UtteranceView ToView() => new(
         Utterance.Id,
         Utterance.Text,
+        Utterance.Voice.Engine + "/" + Utterance.Voice.Voice,
         acceptedAt,
         _outcome,
         Utterance.Timeline.Snapshot());

@@ -30,6 +30,10 @@ internal sealed class ConfigurationReader(IConfiguration configuration)
     public IReadOnlyList<KeyValuePair<string, string>> ReadChildren(string section)
         => [.. configuration.GetSection(section).GetChildren().Where(c => c.Value is not null).Select(c => KeyValuePair.Create(c.Key, c.Value!.Trim()))];
 
+    /// <summary>The names of the subsections under <paramref name="section"/> (e.g. the pack names under Tts:Packs).</summary>
+    public IReadOnlyList<string> ReadSectionNames(string section)
+        => [.. configuration.GetSection(section).GetChildren().Select(c => c.Key)];
+
     public int ReadInt(string key, int defaultValue, int min, int max)
         => ReadNumber(key, defaultValue, min, max, NumberStyles.Integer, "an integer");
 

@@ -8,7 +8,8 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="Speed">Tts:Speed, a speaking-rate multiplier.</param>
 /// <param name="ModelPath">Tts:ModelPath, the model pack (directory with manifest.json) of a neural engine.</param>
 /// <param name="Onnx">ONNX Runtime options: Tts:ExecutionProvider, Tts:AllowCpuFallback, Tts:DeviceId, Tts:IntraOpThreads, Tts:InterOpThreads.</param>
-internal sealed record TtsSettings(string Engine, string Voice, float Speed, string? ModelPath, OnnxEngineOptions Onnx)
+/// <param name="Packs">Tts:Packs:&lt;name&gt;:Engine and :ModelPath: more model packs loaded beside the default; their voices are named <c>&lt;name&gt;/&lt;voice&gt;</c>.</param>
+internal sealed record TtsSettings(string Engine, string Voice, float Speed, string? ModelPath, OnnxEngineOptions Onnx, IReadOnlyList<TtsPackSettings>? Packs = null)
 {
     public const string Espeak = "espeak";
     public static readonly string[] Engines = [Espeak, "piper", "kokoro", "arcodec"];
@@ -46,11 +47,33 @@ internal sealed record TtsSettings(string Engine, string Voice, float Speed, str
             InterOpThreads = reader.ReadInt("Tts:InterOpThreads", 1, 1, 256),
         };
 
+        var packs = new List<TtsPackSettings>();
+        foreach (var name in reader.ReadSectionNames("Tts:Packs"))
+        {
+            if (name.Equals(engine, StringComparison.OrdinalIgnoreCase) || name.Contains('/', StringComparison.Ordinal))
+            {
+                throw new ConfigurationException($"Tts:Packs:{name}: a pack name must differ from Tts:Engine ({engine}) and contain no '/'.");
+            }
+
+            var packEngine = reader.ReadString($"Tts:Packs:{name}:Engine", string.Empty).ToLowerInvariant();
+            if (packEngine is not ("piper" or "kokoro" or "arcodec"))
+            {
+                throw new ConfigurationException($"Tts:Packs:{name}:Engine must be piper, kokoro or arcodec; got '{packEngine}'.");
+            }
+
+            var packPath = reader.ReadString($"Tts:Packs:{name}:ModelPath", string.Empty);
+            packs.Add(new TtsPackSettings(name, packEngine, Path.GetFullPath(packPath)));
+        }
+
         return new TtsSettings(
             engine,
             reader.ReadString("Tts:Voice", string.Empty, allowEmpty: true),
             (float)reader.ReadDouble("Tts:Speed", 1.0, 0.25, 4.0),
             modelPath.Length == 0 ? null : Path.GetFullPath(modelPath),
-            onnx);
+            onnx,
+            packs);
     }
 }
+
+/// <summary>One more model pack (Tts:Packs:&lt;name&gt;).</summary>
+internal sealed record TtsPackSettings(string Name, string Engine, string ModelPath);

@@ -47,7 +47,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
             new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
             media,
             tts,
-            new InboundSettings(greeting, goodbye),
+            new InboundSettings(greeting, goodbye, reader.ReadChildren("Inbound:Voices").ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase)),
             ApplicationSettings.Load(reader),
             StorageSettings.Load(reader),
             OutboundSettings.Load(reader));

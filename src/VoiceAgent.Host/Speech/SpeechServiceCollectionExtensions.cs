@@ -31,24 +31,36 @@ internal static class SpeechServiceCollectionExtensions
     /// <summary>The embedded espeak-ng voice, or a neural engine from its model pack (files checked here, models opened at warm-up).</summary>
     internal static ITtsEngine CreateEngine(TtsSettings settings, ILogger logger)
     {
-        if (!settings.IsNeural)
+        var primary = settings.IsNeural ? LoadPack(settings.Engine, settings.ModelPath!, "Tts:ModelPath", settings, logger) : new EspeakEngine();
+        if (settings.Packs is not { Count: > 0 } packs)
         {
-            return new EspeakEngine();
+            return primary;
         }
 
+        var engines = new Dictionary<string, ITtsEngine>(StringComparer.Ordinal) { [settings.Engine] = primary };
+        foreach (var pack in packs)
+        {
+            engines[pack.Name] = LoadPack(pack.Engine, pack.ModelPath, $"Tts:Packs:{pack.Name}:ModelPath", settings, logger);
+        }
+
+        return new TtsEnginePacks(engines, settings.Engine);
+    }
+
+    private static ITtsEngine LoadPack(string expectedEngine, string modelPath, string key, TtsSettings settings, ILogger logger)
+    {
         try
         {
-            var engine = OnnxEngineFactory.Load(settings.ModelPath!, settings.Onnx, logger);
-            if (engine.Name != settings.Engine)
+            var engine = OnnxEngineFactory.Load(modelPath, settings.Onnx, logger);
+            if (engine.Name != expectedEngine)
             {
-                throw new StartupException($"Tts:ModelPath {settings.ModelPath} is a {engine.Name} model pack, but Tts:Engine is {settings.Engine}.");
+                throw new StartupException($"{key} {modelPath} is a {engine.Name} model pack, not {expectedEngine}.");
             }
 
             return engine;
         }
         catch (ModelPackException ex)
         {
-            throw new StartupException($"Tts:ModelPath: {ex.Message}", ex);
+            throw new StartupException($"{key}: {ex.Message}", ex);
         }
     }
 }

@@ -14,7 +14,7 @@ namespace VoiceAgent.Host.Speech;
 /// expressions, the stages and the resampler costs ~90 ms of JIT otherwise (measured on the first greeting).
 /// </summary>
 internal sealed class TtsWarmupService(
-    ITtsEngine engine, SpeechPipeline pipeline, VoiceDirectory voices, ReadinessState readiness, ILogger<TtsWarmupService> logger) : IHostedService
+    ITtsEngine engine, SpeechPipeline pipeline, VoiceDirectory voices, VoiceAgentSettings settings, ReadinessState readiness, ILogger<TtsWarmupService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,6 +23,7 @@ internal sealed class TtsWarmupService(
         {
             await engine.InitializeAsync(cancellationToken);
             await WarmUpSpeechPathAsync(cancellationToken);
+            CheckNumberVoices();
         }
         catch (ArgumentException ex)
         {
@@ -39,6 +40,22 @@ internal sealed class TtsWarmupService(
 
         readiness.MarkTtsReady();
         HostLog.TtsReady(logger, engine.Name, engine.SampleRate, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>A voice configured for a number must exist now, not fail the first call to that number.</summary>
+    private void CheckNumberVoices()
+    {
+        foreach (var (number, voice) in settings.Inbound.Voices ?? new Dictionary<string, string>())
+        {
+            try
+            {
+                voices.Create(voice);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new StartupException($"Inbound:Voices:{number} '{voice}' is not a voice of the loaded engines: {ex.Message}", ex);
+            }
+        }
     }
 
     private async Task WarmUpSpeechPathAsync(CancellationToken cancellationToken)

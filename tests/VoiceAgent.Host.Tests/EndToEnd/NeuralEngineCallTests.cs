@@ -57,6 +57,45 @@ public sealed class NeuralEngineCallTests
     }
 
     [Fact]
+    public async Task Several_packs_load_at_once_and_each_number_or_request_picks_its_voice()
+    {
+        await using var host = await RunningHost.StartAsync(
+            "--Tts:Packs:kokoro:Engine=kokoro", $"--Tts:Packs:kokoro:ModelPath={Pack("kokoro")}",
+            "--Tts:Packs:lab:Engine=piper", $"--Tts:Packs:lab:ModelPath={Pack("piper")}",
+            "--Inbound:Voices:clinic=lab/en_US-fixture-low", "--Inbound:Greeting=Hello.");
+
+        using var voices = JsonDocument.Parse(await host.Http.GetStringAsync("/v1/voices"));
+        var ids = voices.RootElement.EnumerateArray().Select(v => v.GetProperty("id").GetString()).ToList();
+        Assert.Contains("en-us", ids);
+        Assert.Contains("kokoro/am_beta", ids);
+        Assert.Contains("lab/en_US-fixture-low", ids);
+
+        using (var speech = await host.Http.PostAsJsonAsync("/v1/audio/speech", new { model = "kokoro", input = "Hi there.", voice = "am_beta", response_format = "pcm" }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, speech.StatusCode);
+            Assert.Equal("24000", speech.Headers.GetValues("X-Sample-Rate").Single());
+        }
+
+        using var phone = new BaresipPhone();
+        await phone.CallAsync(host.Uri("clinic"), TimeSpan.FromSeconds(3));
+        await phone.CallAsync(host.Uri("other"), TimeSpan.FromSeconds(3));
+        var calls = await host.GetCallsAsync();
+        Assert.Equal("lab/en_US-fixture-low", calls.Single(c => c.To.Contains("clinic", StringComparison.Ordinal)).Utterances[0].Voice);
+        Assert.Equal("espeak/en-us", calls.Single(c => c.To.Contains("other", StringComparison.Ordinal)).Utterances[0].Voice);
+        Assert.All(calls, c => Assert.Equal("completed", c.Utterances[0].Outcome));
+    }
+
+    [Fact]
+    public async Task A_number_voice_that_no_pack_has_stops_start_up_naming_the_key()
+    {
+        var app = VoiceAgentApp.Build(["--Tts:Packs:kokoro:Engine=kokoro", $"--Tts:Packs:kokoro:ModelPath={Pack("kokoro")}", "--Inbound:Voices:clinic=kokoro/nobody",
+            "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0"]);
+        var error = await Assert.ThrowsAsync<StartupException>(() => app.StartAsync());
+        Assert.Contains("Inbound:Voices:clinic", error.Message, StringComparison.Ordinal);
+        await app.DisposeAsync();
+    }
+
+    [Fact]
     public void A_neural_engine_without_a_model_pack_stops_start_up_naming_the_key()
     {
         var error = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build(["--Tts:Engine=piper"]));
