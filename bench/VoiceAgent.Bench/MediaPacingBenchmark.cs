@@ -13,31 +13,33 @@ namespace VoiceAgent.Bench;
 
 /// <summary>
 /// Media-path load: N calls streaming speech through one shared media clock to a loopback sink,
-/// while the espeak engine synthesizes continuously. Reports the departure deviation from each
-/// stream's 20 ms grid (p50/p99) and CPU per call.
-/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- media [seconds=10]
+/// while the espeak engine synthesizes continuously. Reports each packet's departure deviation from
+/// its RTP timestamp's place on the timeline (p50/p99: what a receiver's playout sees as jitter;
+/// talkspurt re-phasing moves the timestamps with the time, so it is not counted) and CPU per call.
+/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- media [seconds=10] [opusComplexity=5]
 /// </summary>
 internal static class MediaPacingBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        var complexity = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
         await using var engine = new EspeakEngine();
         await engine.InitializeAsync(CancellationToken.None);
         var speech = await SynthesizeAsync(engine, "Thank you for calling. Your appointment is confirmed for Tuesday at three thirty in the afternoon.");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {seconds} s per run; speech loop {speech.Length / 22050.0:F1} s");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {seconds} s per run; speech loop {speech.Length / 22050.0:F1} s; Opus complexity {complexity}");
         Console.WriteLine("codec  calls  p50 dev ms  p99 dev ms  max dev ms  CPU ms/s per call  CPU % of one core (all calls)");
         foreach (var (codec, calls) in new[] { ("PCMU", 1), ("PCMU", 100), ("PCMU", 300), ("opus", 1), ("opus", 150) })
         {
-            await RunOnceAsync(engine, speech, codec, calls, TimeSpan.FromSeconds(seconds));
+            await RunOnceAsync(engine, speech, codec, calls, TimeSpan.FromSeconds(seconds), complexity);
         }
 
         return 0;
     }
 
-    private static async Task RunOnceAsync(EspeakEngine engine, short[] speech22k, string codec, int calls, TimeSpan duration)
+    private static async Task RunOnceAsync(EspeakEngine engine, short[] speech22k, string codec, int calls, TimeSpan duration, int complexity)
     {
         using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 8 << 20 };
         sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -50,7 +52,7 @@ internal static class MediaPacingBenchmark
         var feeders = new List<Task>();
         for (var i = 0; i < calls; i++)
         {
-            var encoder = AudioCodecs.CreateEncoder(codec, null, new OpusEncoderSettings());
+            var encoder = AudioCodecs.CreateEncoder(codec, null, new OpusEncoderSettings { Complexity = complexity });
             var stream = new RtpStream(ports.Allocate(), new RtpStreamFormat(encoder, codec == "opus" ? 111 : 0, 101), (IPEndPoint)sink.LocalEndPoint!, ports.Release);
             var pcm = Resample(speech22k, 22050, encoder.SampleRate);
             streams.Add(stream);
@@ -95,9 +97,10 @@ internal static class MediaPacingBenchmark
         await draining.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var deviations = probes.SelectMany(p => p.Deviations).Select(Math.Abs).Order().ToList();
+        var rephases = probes.Sum(p => p.Rephases);
         var cpuPerCall = cpu.TotalMilliseconds / elapsed.TotalSeconds / calls;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}"));
+            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}"));
     }
 
     private static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
@@ -162,7 +165,11 @@ internal static class MediaPacingBenchmark
         private readonly List<double> _deviations = new(1024);
         private volatile bool _measuring;
         private long _gridStart;
-        private long _packets;
+        private uint _gridTimestamp;
+        private uint _lastTimestamp;
+
+        public int Rephases { get; private set; }
+        private readonly double _samplesPerMs = stream.Encoder.ClockRate / 1000.0;
 
         public IReadOnlyList<double> Deviations => _deviations;
 
@@ -185,15 +192,25 @@ internal static class MediaPacingBenchmark
                 return;
             }
 
-            if (_gridStart == 0)
+            // The grid is anchored at a packet and followed by timestamps (20 ms per packet). A packet
+            // whose timestamp does not follow by one frame starts a new talkspurt or a re-based cadence:
+            // the grid is anchored again there (counted in Rephases), so one stall is not counted forever.
+            var sentTimestamp = stream.NextTimestamp - (uint)(_samplesPerMs * 20);
+            if (_gridStart == 0 || sentTimestamp - _lastTimestamp != (uint)(_samplesPerMs * 20))
             {
+                if (_gridStart != 0)
+                {
+                    Rephases++;
+                }
+
                 _gridStart = sentAt;
-                _packets = 0;
+                _gridTimestamp = sentTimestamp;
+                _lastTimestamp = sentTimestamp;
                 return;
             }
 
-            _packets++;
-            _deviations.Add(((sentAt - _gridStart) / TicksPerMs) - (_packets * 20.0));
+            _lastTimestamp = sentTimestamp;
+            _deviations.Add(((sentAt - _gridStart) / TicksPerMs) - ((int)(sentTimestamp - _gridTimestamp) / _samplesPerMs));
         }
     }
 }

@@ -6,5 +6,6 @@ return (args.Length > 0 ? args[0] : string.Empty) switch
     "onnx" => await NeuralEngineBenchmark.RunAsync(args),
     "arlm" => await ArcodecBenchmark.RunAsync(args),
     "app" => await ApplicationBenchmark.RunAsync(args),
+    "compare" => await BaresipComparisonBenchmark.RunAsync(args),
     _ => await FirstAudioBenchmark.RunAsync(args),
 };

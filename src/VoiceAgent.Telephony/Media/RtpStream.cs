@@ -102,6 +102,9 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     /// <summary>Packets sent so far (cheap counter for benchmarks and health checks).</summary>
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
 
+    /// <summary>The RTP timestamp the next packet will carry (media clock units); for pacing measurements.</summary>
+    public uint NextTimestamp => Volatile.Read(ref _timestamp);
+
     /// <summary>When the last well-formed RTP packet arrived (Stopwatch ticks; 0 before the first), for the inactivity timeout.</summary>
     public long LastReceivedTimestamp => Volatile.Read(ref _lastReceived);
 

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using VoiceAgent.Host.Calls;
+using VoiceAgent.Host.Tests.Infrastructure;
+
+namespace VoiceAgent.Bench;
+
+/// <summary>
+/// The same media workload on both ends, side by side: one baresip process places N G.711 calls
+/// to the host; each end streams a WAV file into every call (baresip through its aufile source, the
+/// host through the <c>play</c> verb of a webhook application) and receives the other end's audio.
+/// Reports each process's CPU per call over the measuring window and the ratio host/baresip.
+/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- compare [calls=100] [seconds=10]
+/// </summary>
+internal static class BaresipComparisonBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
+        var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 10;
+        RequiredTool.Find("baresip", "baresip");
+        var work = Directory.CreateTempSubdirectory("voiceagent-compare-").FullName;
+        var speech = EspeakReference.Render(string.Join(' ', Enumerable.Repeat("Thank you for calling. Your appointment is confirmed for Tuesday at three thirty in the afternoon.", 12)), "en-us");
+        var wav8k = Resample8k(speech);
+        var audioDirectory = Path.Combine(work, "audio");
+        Directory.CreateDirectory(audioDirectory);
+        wav8k.Write(Path.Combine(audioDirectory, "speech.wav"), channels: 1);
+
+        await using var app = await TestApplicationServer.StartAsync(evt => (string?)evt["event"] == "call.incoming" ? """[{"verb": "play", "file": "speech.wav"}]""" : "[]");
+        var rtp = FreePorts.UdpRange((calls * 2) + 20);
+        await using var host = await RunningHost.StartAsync(
+            "--Serilog:MinimumLevel:Default=Warning", "--Media:Codecs=PCMU", "--Sip:InvitesPerSecondPerSource=0",
+            $"--Rtp:PortMin={rtp.Min}", $"--Rtp:PortMax={rtp.Max}", $"--Inbound:AudioDirectory={audioDirectory}",
+            $"--Inbound:WebhookUrl={app.Url}", $"--Inbound:WebhookSecret={TestApplicationServer.Secret}");
+
+        using var baresip = StartBaresip(work, calls, wav8k);
+        try
+        {
+            await Task.Delay(1000);
+            for (var i = 0; i < calls; i++)
+            {
+                await baresip.StandardInput.WriteLineAsync($"/dial {host.Uri()}");
+                await baresip.StandardInput.FlushAsync();
+                await Task.Delay(20);
+            }
+
+            var answered = await WaitForAnsweredAsync(host, calls, TimeSpan.FromSeconds(60));
+            await Task.Delay(1000);
+            var hostBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var baresipBefore = ProcessCpu(baresip.Id);
+            var wall = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
+            var hostCpu = Process.GetCurrentProcess().TotalProcessorTime - hostBefore;
+            var baresipCpu = ProcessCpu(baresip.Id) - baresipBefore;
+            var elapsed = wall.Elapsed.TotalSeconds;
+            var stillUp = (await host.Http.GetFromJsonAsync<List<CallView>>("/v1/calls?limit=1000"))!.Count(c => c.State == "answered");
+
+            Console.WriteLine($"calls: {calls} requested, {answered} answered, {stillUp} still up after the window; {seconds} s window, {Environment.ProcessorCount} cores, G.711 μ-law, a WAV streamed both ways");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VoiceAgent host process: {hostCpu.TotalMilliseconds / elapsed:F0} ms CPU/s ({hostCpu.TotalMilliseconds / elapsed / 10:F1}% of a core), {hostCpu.TotalMilliseconds / elapsed / Math.Max(1, stillUp):F3} ms/s per call"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"baresip process:         {baresipCpu.TotalMilliseconds / elapsed:F0} ms CPU/s ({baresipCpu.TotalMilliseconds / elapsed / 10:F1}% of a core), {baresipCpu.TotalMilliseconds / elapsed / Math.Max(1, stillUp):F3} ms/s per call"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio host / baresip: {hostCpu.TotalMilliseconds / Math.Max(1, baresipCpu.TotalMilliseconds):F2}"));
+            return 0;
+        }
+        finally
+        {
+            baresip.Kill(entireProcessTree: true);
+            await baresip.WaitForExitAsync();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static Process StartBaresip(string work, int calls, WavFile microphone)
+    {
+        var directory = Path.Combine(work, "baresip");
+        Directory.CreateDirectory(directory);
+        var port = FreePorts.Udp(alsoFree: 1);
+        var rtp = FreePorts.UdpRange((calls * 2) + 20);
+        var source = Path.Combine(directory, "mic.wav");
+        microphone.Write(source, channels: 1);
+        File.WriteAllText(Path.Combine(directory, "config"), $"""
+            poll_method     epoll
+            sip_listen      127.0.0.1:{port}
+            call_max_calls  {calls + 10}
+            audio_player    aufile,/dev/null
+            audio_source    aufile,{source}
+            module_path     /usr/lib/baresip/modules
+            module          stdio.so
+            module          g711.so
+            module          aufile.so
+            module_app      account.so
+            module_app      menu.so
+            rtp_ports       {rtp.Min}-{rtp.Max}
+            """);
+        File.WriteAllText(Path.Combine(directory, "accounts"), $"<sip:caller@127.0.0.1:{port}>;regint=0;audio_codecs=PCMU/8000/1\n");
+        var start = new ProcessStartInfo("baresip") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-n", "127.0.0.1", "-f", directory })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<int> WaitForAnsweredAsync(RunningHost host, int calls, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var answered = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            answered = (await host.Http.GetFromJsonAsync<List<CallView>>("/v1/calls?limit=1000"))!.Count(c => c.State == "answered");
+            if (answered >= calls)
+            {
+                break;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return answered;
+    }
+
+    /// <summary>utime + stime of a process from /proc (clock ticks of 10 ms).</summary>
+    private static TimeSpan ProcessCpu(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
+    private static WavFile Resample8k(WavFile wav)
+    {
+        using var resampler = new VoiceAgent.Telephony.Codecs.SoxrResampler(wav.SampleRate, 8000);
+        var output = new short[resampler.MaxOutputFor(wav.Samples.Length) + 8000];
+        var written = resampler.Process(wav.Samples, output);
+        written += resampler.Flush(output.AsSpan(written));
+        return new WavFile(8000, output[..written]);
+    }
+}
