@@ -92,7 +92,9 @@ internal sealed class InboundCallHandler(
         record.AttachMedia(() => stream.Statistics);
         var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
         _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended);
-        var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, RandomNumberGenerator.GetInt32(1, int.MaxValue));
+        var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
+        var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, sessionId);
+        call.SessionUpdateHandler = new CallMediaSession(negotiator, stream, record, settings.Sip.PublicAddress, media, sessionId, time).AnswerOffer;
         var calledNumber = VoiceAgent.Telephony.Sip.Messages.SipUri.TryParse(call.RequestUri, out var requestUri) ? requestUri!.User : null;
         await using var session = pipeline.CreateSession(record.Id, voices.Create(settings.Inbound.VoiceFor(calledNumber)));
         var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);

@@ -82,9 +82,10 @@ internal sealed class OutboundCallService(
 
         try
         {
-            var offer = SdpOfferBuilder.Build(settings.Media.Codecs, settings.Sip.PublicAddress, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port, RandomNumberGenerator.GetInt32(1, int.MaxValue));
+            var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
+            var offer = SdpOfferBuilder.Build(settings.Media.Codecs, settings.Sip.PublicAddress, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port, sessionId);
             var call = agent.PlaceCall(new OutgoingCallRequest(plan.Target, plan.FromUser, offer, plan.RingTimeout, settings.Outbound.Proxy, settings.Outbound.Credentials));
-            return new Attempt(call, socket);
+            return new Attempt(call, socket, sessionId);
         }
         catch
         {
@@ -170,6 +171,7 @@ internal sealed class OutboundCallService(
             var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
             await using var stream = new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release);
             record.AttachMedia(() => stream.Statistics);
+            call.SessionUpdateHandler = new CallMediaSession(negotiator, stream, record, settings.Sip.PublicAddress, media, attempt.SessionId, time).AnswerOffer;
             var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
             _ = MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
             {
@@ -219,7 +221,7 @@ internal sealed class OutboundCallService(
         await webhooks.SendAsync(url, evt, CancellationToken.None);
     }
 
-    private sealed record Attempt(OutgoingCall Call, System.Net.Sockets.Socket Socket);
+    private sealed record Attempt(OutgoingCall Call, System.Net.Sockets.Socket Socket, long SessionId);
 }
 
 /// <summary>An outbound call cannot be placed now (limit reached, no RTP port, SIP down).</summary>

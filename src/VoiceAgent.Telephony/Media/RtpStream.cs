@@ -200,6 +200,13 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         // RFC 3551 §4.1: the marker bit flags the first packet of a talkspurt.
         var marker = speech && !_inTalkspurt;
         _inTalkspurt = speech;
+        if (!Volatile.Read(ref _sending))
+        {
+            // On hold (our direction recvonly or inactive): time goes on, nothing is sent.
+            _timestamp += (uint)_timestampStep;
+            return;
+        }
+
         new RtpHeader(marker, _payloadType, _sequence, _timestamp, _ssrc).Write(_packet);
         _sequence++;
         _timestamp += (uint)_timestampStep;
@@ -312,6 +319,26 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
                 subscriber.Writer.TryWrite(frame.ToArray());
             }
         }
+    }
+
+    private bool _sending = true;
+
+    /// <summary>
+    /// False while our direction is recvonly or inactive (the peer put the call on hold, RFC 3264
+    /// §8.4): the speech goes on in time but no packet is sent.
+    /// </summary>
+    public bool Sending
+    {
+        get => Volatile.Read(ref _sending);
+        set => Volatile.Write(ref _sending, value);
+    }
+
+    /// <summary>A new media address from a re-INVITE: send there, and latch again to what arrives (symmetric RTP).</summary>
+    public void UpdateRemote(IPEndPoint remote)
+    {
+        Volatile.Write(ref _remoteEndPoint, remote);
+        Volatile.Write(ref _remote, remote.Serialize());
+        _latched = false;
     }
 
     private void Latch(SocketAddress source)

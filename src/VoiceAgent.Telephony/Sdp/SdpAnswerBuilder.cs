@@ -6,12 +6,13 @@ namespace VoiceAgent.Telephony.Sdp;
 /// <summary>Writes our SDP answer (RFC 3264 §6): one accepted audio stream, the others refused with port 0.</summary>
 public static class SdpAnswerBuilder
 {
-    public static string Build(SessionDescription offer, NegotiatedMedia media, string publicAddress, int rtpPort, long sessionId)
+    /// <param name="version">The origin's session version (RFC 4566 §5.2): the id for the first answer, higher for each change.</param>
+    public static string Build(SessionDescription offer, NegotiatedMedia media, string publicAddress, int rtpPort, long sessionId, long? version = null)
     {
         var ipVersion = publicAddress.Contains(':', StringComparison.Ordinal) ? "IP6" : "IP4";
         var sb = new StringBuilder(256);
         sb.Append("v=0\r\n");
-        sb.Append(CultureInfo.InvariantCulture, $"o=VoiceAgent {sessionId} {sessionId} IN {ipVersion} {publicAddress}\r\n");
+        sb.Append(CultureInfo.InvariantCulture, $"o=VoiceAgent {sessionId} {version ?? sessionId} IN {ipVersion} {publicAddress}\r\n");
         sb.Append("s=VoiceAgent\r\n");
         sb.Append(CultureInfo.InvariantCulture, $"c=IN {ipVersion} {publicAddress}\r\n");
         sb.Append("t=0 0\r\n");

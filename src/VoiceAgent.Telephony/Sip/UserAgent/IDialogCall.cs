@@ -14,6 +14,12 @@ internal interface IDialogCall
     /// <summary>Our current session description (re-INVITEs that refresh the session get it again).</summary>
     string? LocalSdp { get; }
 
+    /// <summary>Our answer to a re-INVITE's offer (or null to refuse it), from the host.</summary>
+    Func<string, string?>? SessionUpdateHandler { get; }
+
+    /// <summary>The session description we answered a re-INVITE with.</summary>
+    void UpdateLocalSdp(string sdp);
+
     void OnRemoteBye();
 
     /// <summary>The transfer our REFER started, if any: NOTIFYs inside the dialog report on it.</summary>

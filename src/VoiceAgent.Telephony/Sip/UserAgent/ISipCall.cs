@@ -17,6 +17,13 @@ public interface ISipCall
     /// <summary>Keys the peer sent as SIP INFO.</summary>
     ChannelReader<DtmfDigit> InfoDigits { get; }
 
+    /// <summary>
+    /// Answers a new offer inside the dialog (re-INVITE: hold, resume, a new media address): gets the
+    /// peer's SDP and returns our answer, or null to refuse it (488; the old session stays). Without
+    /// a handler a re-INVITE is answered with the current session (a refresh).
+    /// </summary>
+    Func<string, string?>? SessionUpdateHandler { get; set; }
+
     /// <summary>Ends the call (BYE once established).</summary>
     Task HangupAsync(CancellationToken cancellationToken);
 

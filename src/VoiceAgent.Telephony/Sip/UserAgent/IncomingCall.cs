@@ -60,6 +60,10 @@ public sealed class IncomingCall : IDialogCall, ISipCall
 
     ReferSubscription? IDialogCall.Refer { get; set; }
 
+    public Func<string, string?>? SessionUpdateHandler { get; set; }
+
+    void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;
+
     public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
         => _agent.TransferAsync(this, target, timeout, cancellationToken);
 

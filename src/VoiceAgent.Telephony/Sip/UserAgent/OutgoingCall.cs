@@ -40,7 +40,7 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
     /// <summary>The callee's SDP answer, once answered.</summary>
     public string? RemoteSdp { get; private set; }
 
-    public string? LocalSdp { get; }
+    public string? LocalSdp { get; private set; }
 
     public IPEndPoint RemoteEndPoint { get; }
 
@@ -66,6 +66,10 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
     void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
 
     ReferSubscription? IDialogCall.Refer { get; set; }
+
+    public Func<string, string?>? SessionUpdateHandler { get; set; }
+
+    void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;
 
     public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
         => _agent.TransferAsync(this, target, timeout, cancellationToken);

@@ -253,10 +253,30 @@ public sealed partial class SipUserAgent
 
         if (to.Tag is not null)
         {
-            // A re-INVITE: refresh the session with our current description (hold and codec changes come later).
-            var answer = FindCall(invite) is { LocalSdp: { } current } call
-                ? CreateInDialogResponse(invite, call, current)
-                : SipResponseFactory.Create(invite, 481, SipResponseFactory.ReasonPhrase(481));
+            // A re-INVITE (RFC 3261 §14.2): a new offer goes to the host (hold, resume, new address);
+            // without one, or without a handler, the session is refreshed with our current description.
+            SipResponse answer;
+            if (FindCall(invite) is not { LocalSdp: { } current } call)
+            {
+                answer = SipResponseFactory.Create(invite, 481, SipResponseFactory.ReasonPhrase(481));
+            }
+            else if (invite.Body.Length > 0 && call.SessionUpdateHandler is { } update)
+            {
+                var updated = update(System.Text.Encoding.UTF8.GetString(invite.Body.Span));
+                if (updated is null)
+                {
+                    answer = SipResponseFactory.Create(invite, 488, SipResponseFactory.ReasonPhrase(488), call.Dialog.LocalTag);
+                }
+                else
+                {
+                    call.UpdateLocalSdp(updated);
+                    answer = CreateInDialogResponse(invite, call, updated);
+                }
+            }
+            else
+            {
+                answer = CreateInDialogResponse(invite, call, current);
+            }
             await transaction.SendResponseAsync(answer).ConfigureAwait(false);
             return;
         }

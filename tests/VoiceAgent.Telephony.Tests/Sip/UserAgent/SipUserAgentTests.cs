@@ -229,4 +229,33 @@ public sealed class SipUserAgentTests : IAsyncLifetime
 
         Assert.Equal(ToTag(first), ToTag(second));
     }
+
+    [Theory]
+    [InlineData("sendonly", "200")]
+    [InlineData("refuse", "488")]
+    public async Task A_reinvite_offer_goes_to_the_session_handler_and_its_answer_or_refusal_goes_back(string mode, string status)
+    {
+        var (call, ok) = await AnsweredCallAsync();
+        string? seen = null;
+        call.SessionUpdateHandler = offer =>
+        {
+            seen = offer;
+            return mode == "refuse" ? null : Sdp.Replace("m=audio 4000", "m=audio 4002", StringComparison.Ordinal) + "a=recvonly\r\n";
+        };
+        var hold = Sdp + "a=sendonly\r\n";
+
+        _transport.Inject(
+            $"INVITE sip:voiceagent@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKreinv\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\n" +
+            $"To: <sip:bot@127.0.0.1>;tag={ToTag(ok)}\r\nCall-ID: call-1\r\nCSeq: 5 INVITE\r\nContact: <sip:alice@127.0.0.1:5094>\r\nMax-Forwards: 70\r\n" +
+            $"Content-Type: application/sdp\r\nContent-Length: {hold.Length}\r\n\r\n{hold}");
+
+        var response = await _transport.NextSentAsync<SipResponse>(r => r.Headers.Get("CSeq") == "5 INVITE" && r.StatusCode >= 200);
+        Assert.Equal(status, response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("a=sendonly", seen, StringComparison.Ordinal);
+        if (mode != "refuse")
+        {
+            Assert.Contains("a=recvonly", System.Text.Encoding.UTF8.GetString(response.Body.Span), StringComparison.Ordinal);
+            Assert.Contains("a=recvonly", call.LocalSdp, StringComparison.Ordinal);
+        }
+    }
 }
