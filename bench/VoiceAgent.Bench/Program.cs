@@ -7,5 +7,6 @@ return (args.Length > 0 ? args[0] : string.Empty) switch
     "arlm" => await ArcodecBenchmark.RunAsync(args),
     "app" => await ApplicationBenchmark.RunAsync(args),
     "compare" => await BaresipComparisonBenchmark.RunAsync(args),
+    "setups" => await CallSetupBenchmark.RunAsync(args),
     _ => await FirstAudioBenchmark.RunAsync(args),
 };

@@ -63,6 +63,10 @@ public sealed class SpeechSession : IAsyncDisposable
         catch (OperationCanceledException) when (utterance.IsCancelled)
         {
         }
+        catch (ObjectDisposedException) when (utterance.IsCancelled)
+        {
+            // The reader disposed the utterance (the call ended) while its chunks were still being prepared.
+        }
         catch (Exception ex)
         {
             PipelineLog.FrontendFailed(_pipeline.Logger, ex, utterance.Id, Id);
