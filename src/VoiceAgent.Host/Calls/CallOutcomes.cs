@@ -13,6 +13,7 @@ internal static class CallOutcomes
         CallEndReason.Rejected => "rejected",
         CallEndReason.AckTimeout => "ack-timeout",
         CallEndReason.NotAnswered => "not-answered",
+        CallEndReason.SessionExpired => "session-expired",
         _ => "shutdown",
     };
 }

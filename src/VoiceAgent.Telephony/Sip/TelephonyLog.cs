@@ -43,4 +43,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1025, LogLevel.Warning, "Call {CallId}: REFER to {Target} refused with {Status}")]
     public static partial void TransferFailed(ILogger logger, string callId, string target, int status);
+
+    [LoggerMessage(1026, LogLevel.Warning, "Call {CallId}: session timer expired without a refresh (RFC 4028); sending BYE")]
+    public static partial void SessionExpired(ILogger logger, string callId);
 }

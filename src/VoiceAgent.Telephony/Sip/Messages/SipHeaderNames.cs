@@ -36,6 +36,8 @@ public static class SipHeaderNames
     public const string Authorization = "Authorization";
     public const string ProxyAuthorization = "Proxy-Authorization";
     public const string Expires = "Expires";
+    public const string SessionExpires = "Session-Expires";
+    public const string MinSE = "Min-SE";
 
     /// <summary>
     /// Maps a header name as written on the wire (any case, long or compact form) to its canonical
@@ -61,6 +63,7 @@ public static class SipHeaderNames
                 case 'o': return Event;
                 case 'b': return ReferredBy;
                 case 'u': return AllowEvents;
+                case 'x': return SessionExpires;
             }
         }
 
@@ -80,6 +83,6 @@ public static class SipHeaderNames
         Via, From, To, CallId, CSeq, Contact, MaxForwards, ContentLength, ContentType, ContentEncoding,
         Subject, Supported, Require, ProxyRequire, Unsupported, Allow, Accept, RecordRoute, Route,
         UserAgent, Server, RetryAfter, ReferTo, ReferredBy, Event, AllowEvents, Reason, Warning,
-        WwwAuthenticate, ProxyAuthenticate, Authorization, ProxyAuthorization, Expires,
+        WwwAuthenticate, ProxyAuthenticate, Authorization, ProxyAuthorization, Expires, SessionExpires, MinSE,
     ];
 }

@@ -15,6 +15,8 @@ public enum CallEndReason
     AckTimeout,
     /// <summary>The user agent shut down.</summary>
     Shutdown,
+    /// <summary>The session timer (RFC 4028) ran out without a refresh; we sent BYE.</summary>
+    SessionExpired,
     /// <summary>Our outgoing call was not answered: busy, declined, no answer, unreachable (the outcome says which).</summary>
     NotAnswered,
 }

@@ -22,6 +22,12 @@ internal interface IDialogCall
 
     void OnRemoteBye();
 
+    /// <summary>Cancelled when the call ends.</summary>
+    CancellationToken Ended { get; }
+
+    /// <summary>The session timer (RFC 4028) once the call is established with one.</summary>
+    SessionTimer? Timer { get; set; }
+
     /// <summary>The transfer our REFER started, if any: NOTIFYs inside the dialog report on it.</summary>
     ReferSubscription? Refer { get; set; }
 

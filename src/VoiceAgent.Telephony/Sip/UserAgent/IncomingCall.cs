@@ -60,6 +60,8 @@ public sealed class IncomingCall : IDialogCall, ISipCall
 
     ReferSubscription? IDialogCall.Refer { get; set; }
 
+    SessionTimer? IDialogCall.Timer { get; set; }
+
     public Func<string, string?>? SessionUpdateHandler { get; set; }
 
     void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;
@@ -71,6 +73,9 @@ public sealed class IncomingCall : IDialogCall, ISipCall
     public string? LocalSdp { get; private set; }
 
     internal SipRequest Invite { get; }
+
+    /// <summary>The session timer the INVITE asked for (RFC 4028), confirmed in our 2xx.</summary>
+    internal SessionTimerTerms? TimerTerms { get; init; }
 
     internal SipDialog Dialog { get; }
 
@@ -116,6 +121,11 @@ public sealed class IncomingCall : IDialogCall, ISipCall
                 await _agent.SendResponseAsync(this, ok).ConfigureAwait(false);
                 interval = timers.NextRetransmitInterval(interval);
             }
+        }
+
+        if (_acknowledged.Task.IsCompleted && TimerTerms is { } terms)
+        {
+            _agent.StartSessionTimer(this, new SessionTimer(TimeSpan.FromSeconds(terms.Seconds), weRefresh: terms.Refresher == "uas", _agent.Time));
         }
 
         return _acknowledged.Task.IsCompleted;

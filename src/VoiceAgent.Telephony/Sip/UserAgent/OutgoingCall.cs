@@ -67,6 +67,8 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
 
     ReferSubscription? IDialogCall.Refer { get; set; }
 
+    SessionTimer? IDialogCall.Timer { get; set; }
+
     public Func<string, string?>? SessionUpdateHandler { get; set; }
 
     void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;

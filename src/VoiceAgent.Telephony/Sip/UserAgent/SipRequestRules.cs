@@ -12,7 +12,7 @@ internal sealed class SipRequestRules
     private static readonly HashSet<string> KnownUnsupported =
     [
         SipMethods.Register, SipMethods.Subscribe, SipMethods.Message, SipMethods.Refer,
-        SipMethods.Update, SipMethods.Prack, "PUBLISH",
+        SipMethods.Prack, "PUBLISH",
     ];
 
     public SipResponse? Check(SipRequest request)

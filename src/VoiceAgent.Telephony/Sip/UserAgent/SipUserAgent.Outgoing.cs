@@ -40,7 +40,8 @@ public sealed partial class SipUserAgent
         headers.Add(SipHeaderNames.CSeq, $"1 {SipMethods.Invite}");
         headers.Add(SipHeaderNames.Contact, OwnContact());
         headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
-        headers.Add(SipHeaderNames.Supported, string.Empty);
+        headers.Add(SipHeaderNames.Supported, "timer");
+        headers.Add(SipHeaderNames.SessionExpires, Options.SessionExpiresSeconds.ToString(CultureInfo.InvariantCulture));
         headers.Add(SipHeaderNames.UserAgent, SipResponseFactory.ServerName);
         headers.Add(SipHeaderNames.ContentType, "application/sdp");
         var invite = new SipRequest(SipMethods.Invite, request.Target, headers) { Body = System.Text.Encoding.UTF8.GetBytes(request.SdpOffer) };
@@ -182,6 +183,11 @@ public sealed partial class SipUserAgent
         _callsByDialog[dialog.Key] = call;
         call.OnAnswered(final, dialog, ack);
         _ = SendAsync(ack, call.RemoteEndPoint);
+        if (SessionTimer.TryParse(final.Headers.Get(SipHeaderNames.SessionExpires), out var seconds, out var refresher))
+        {
+            // §7.2: the 2xx names the refresher; without a name the UAC (we) refresh.
+            StartSessionTimer(call, new SessionTimer(TimeSpan.FromSeconds(seconds), weRefresh: refresher != "uas", Time));
+        }
         TelephonyLog.OutgoingAnswered(_logger, call.CallId);
         if (call.Abandoned.IsCancellationRequested)
         {

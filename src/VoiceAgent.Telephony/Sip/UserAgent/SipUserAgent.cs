@@ -117,7 +117,7 @@ public sealed partial class SipUserAgent
             return;
         }
 
-        if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call)
+        if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call && SameCSeq(response, call.Invite))
         {
             // A retransmitted 2xx (whether or not its transaction is gone yet): the dialog sends the same ACK again (§13.2.2.4).
             _ = SendAsync(ack, call.RemoteEndPoint);
@@ -127,6 +127,9 @@ public sealed partial class SipUserAgent
             invite.OnResponse(response);
         }
     }
+
+    private static bool SameCSeq(SipResponse response, SipRequest invite)
+        => SipCSeq.TryParse(response.Headers.Get(SipHeaderNames.CSeq), out var a) && SipCSeq.TryParse(invite.Headers.Get(SipHeaderNames.CSeq), out var b) && a.Number == b.Number;
 
     private OutgoingCall? FindOutgoing(SipResponse response)
     {
@@ -202,6 +205,25 @@ public sealed partial class SipUserAgent
                 }
 
                 return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+            case SipMethods.Update:
+                // RFC 3311: a session refresh (no body) or a new offer inside the dialog.
+                if (FindCall(request) is not { } updated)
+                {
+                    return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+                }
+
+                if (request.Body.Length > 0)
+                {
+                    if (updated.SessionUpdateHandler?.Invoke(System.Text.Encoding.UTF8.GetString(request.Body.Span)) is not { } answerSdp)
+                    {
+                        return SipResponseFactory.Create(request, 488, SipResponseFactory.ReasonPhrase(488), updated.Dialog.LocalTag);
+                    }
+
+                    updated.UpdateLocalSdp(answerSdp);
+                    return CreateInDialogResponse(request, updated, answerSdp);
+                }
+
+                return CreateInDialogResponse(request, updated, null);
             case SipMethods.Notify:
                 if (FindCall(request) is { Refer: { } subscription })
                 {
@@ -245,9 +267,9 @@ public sealed partial class SipUserAgent
         }
 
         SipNameAddress.TryParse(invite.To!, out var to);
-        if (to!.Tag is null && Refuse(invite, remote) is { } busy)
+        if (to!.Tag is null && (Refuse(invite, remote) ?? CheckSessionInterval(invite)) is { } refusal)
         {
-            await transaction.SendResponseAsync(busy).ConfigureAwait(false);
+            await transaction.SendResponseAsync(refusal).ConfigureAwait(false);
             return;
         }
 
@@ -282,7 +304,7 @@ public sealed partial class SipUserAgent
         }
 
         var dialog = SipDialogFactory.ForIncomingInvite(invite, NewTag());
-        var incoming = new IncomingCall(this, invite, transaction, dialog, remote);
+        var incoming = new IncomingCall(this, invite, transaction, dialog, remote) { TimerTerms = TermsFromInvite(invite) };
         _callsByDialog[dialog.Key] = incoming;
         _callsByInvite[key] = incoming;
         _ = Task.Run(() => RunHandlerAsync(incoming, cancellationToken), CancellationToken.None);
@@ -336,13 +358,27 @@ public sealed partial class SipUserAgent
         }
     }
 
-    private SipResponse CreateInDialogResponse(SipRequest request, IDialogCall call, string sdp)
+    /// <summary>200 to a re-INVITE or UPDATE: our Contact, our session (when there is a body to give), and the session timer refreshed (RFC 4028 §9).</summary>
+    private SipResponse CreateInDialogResponse(SipRequest request, IDialogCall call, string? sdp)
     {
         var response = SipResponseFactory.Create(request, 200, "OK", call.Dialog.LocalTag);
         response.Headers.Add(SipHeaderNames.Contact, OwnContact());
         response.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
-        response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
-        response.Body = System.Text.Encoding.UTF8.GetBytes(sdp);
+        response.Headers.Add(SipHeaderNames.Supported, "timer");
+        if (call.Timer is { } timer)
+        {
+            timer.Refreshed();
+            var ourRole = call is OutgoingCall ? "uac" : "uas";
+            var theirRole = ourRole == "uac" ? "uas" : "uac";
+            response.Headers.Add(SipHeaderNames.SessionExpires, $"{(int)timer.Interval.TotalSeconds};refresher={(timer.WeRefresh ? ourRole : theirRole)}");
+        }
+
+        if (sdp is not null)
+        {
+            response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+            response.Body = System.Text.Encoding.UTF8.GetBytes(sdp);
+        }
+
         return response;
     }
 
@@ -393,7 +429,11 @@ public sealed partial class SipUserAgent
         if (status is >= 200 and < 300)
         {
             response.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
-            response.Headers.Add(SipHeaderNames.Supported, string.Empty);
+            response.Headers.Add(SipHeaderNames.Supported, "timer");
+            if (call.TimerTerms is { } terms)
+            {
+                AddSessionExpires(response, terms);
+            }
         }
 
         if (!body.IsEmpty)

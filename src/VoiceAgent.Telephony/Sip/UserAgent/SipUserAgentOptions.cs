@@ -10,9 +10,15 @@ public sealed record SipUserAgentOptions(string PublicAddress, int Port)
     /// <summary>Calls (both directions) above which new INVITEs get 503 with Retry-After; 0 = no limit.</summary>
     public int MaxConcurrentCalls { get; init; }
 
+    /// <summary>The shortest session interval we accept (RFC 4028 Min-SE); shorter gets 422. 90 s is the RFC's floor; tests lower it.</summary>
+    public int MinSessionExpiresSeconds { get; init; } = SessionTimer.MinimumSeconds;
+
+    /// <summary>The session interval we ask for on our INVITEs (RFC 4028 §7.1).</summary>
+    public int SessionExpiresSeconds { get; init; } = SessionTimer.DefaultSeconds;
+
     /// <summary>New INVITEs per second allowed from one source address (burst of 4x); 0 = no limit.</summary>
     public double InvitesPerSecondPerSource { get; init; }
 
     /// <summary>RFC 3261 §20.5: methods we accept.</summary>
-    public const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY";
+    public const string Allow = "INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, NOTIFY, UPDATE";
 }
