@@ -119,7 +119,8 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
             {
                 return new(
                     Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _packetsReceived),
-                    Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped), _reception.Lost, _reception.Late, _reception.JitterMilliseconds);
+                    Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped), _reception.Lost, _reception.Late, _reception.JitterMilliseconds,
+                    _rtcp?.Statistics);
             }
         }
     }
@@ -139,8 +140,32 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         return channel.Reader;
     }
 
-    /// <summary>Starts receiving the caller's packets.</summary>
-    public void Start() => _receiveLoop ??= Task.Run(ReceiveLoopAsync);
+    private RtcpSession? _rtcp;
+    private uint? _remoteSsrc;
+
+    /// <summary>Starts receiving the caller's packets, and RTCP on the next port when it is free.</summary>
+    public void Start()
+    {
+        if (_receiveLoop is not null)
+        {
+            return;
+        }
+
+        _rtcp = RtcpSession.TryOpen(this, ((IPEndPoint)_socket.LocalEndPoint!).Address);
+        _rtcp?.Start();
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+    }
+
+    /// <summary>The peer's SSRC and a copy of the reception counters, for RTCP report blocks.</summary>
+    internal (uint? RemoteSsrc, (long Expected, long Received, long Lost, uint ExtendedHighestSequence, uint JitterTimestampUnits)? Reception) ReceptionSnapshot()
+    {
+        lock (_reception)
+        {
+            return _remoteSsrc is null
+                ? (null, null)
+                : (_remoteSsrc, (_reception.Expected, _reception.Received, _reception.Lost, _reception.ExtendedHighestSequence, _reception.JitterTimestampUnits));
+        }
+    }
 
     /// <summary>
     /// Runs on the media clock thread every 5 ms. Sends the packet due on this stream's 20 ms
@@ -287,6 +312,7 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         lock (_reception)
         {
             _reception.Update(header.SequenceNumber, header.Timestamp, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+            _remoteSsrc = header.Ssrc;
         }
 
         if (_decoder is null)
@@ -351,6 +377,11 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_rtcp is not null)
+        {
+            await _rtcp.DisposeAsync().ConfigureAwait(false);
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _socket.Dispose();
         if (_receiveLoop is not null)

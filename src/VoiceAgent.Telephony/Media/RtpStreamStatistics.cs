@@ -9,4 +9,5 @@ public sealed record RtpStreamStatistics(
     long DtmfDigitsDropped,
     long PacketsLost,
     long PacketsLate,
-    double JitterMs);
+    double JitterMs,
+    Rtp.RtcpStatistics? Rtcp = null);

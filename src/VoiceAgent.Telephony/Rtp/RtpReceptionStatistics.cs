@@ -23,6 +23,12 @@ public sealed class RtpReceptionStatistics(int clockRate)
 
     public long Lost => Math.Max(0, Expected - Received);
 
+    /// <summary>The extended highest sequence number received (A.1: cycles in the high 16 bits).</summary>
+    public uint ExtendedHighestSequence => _cycles + _maxSequence;
+
+    /// <summary>Interarrival jitter in timestamp units, as RTCP report blocks carry it.</summary>
+    public uint JitterTimestampUnits => (uint)_jitter;
+
     /// <summary>Interarrival jitter in milliseconds.</summary>
     public double JitterMilliseconds => _jitter * 1000.0 / clockRate;
 
