@@ -11,9 +11,9 @@ namespace VoiceAgent.Tts.Engines.Arcodec;
 /// tokens, and a codec decoder turns windows of codes into PCM. Stage 1 builds the prompt (voice prompt tokens and
 /// text, char vocab); stage 2 generates a chunk's codes with its own cache and seeded sampler; stage 3 decodes them in
 /// overlapping, crossfaded windows. <see cref="StreamAsync"/> interleaves the two so the first PCM comes after the
-/// first window of frames; the pipeline's one-result-per-row stages cannot yet (docs/neural-engines.md).
+/// first window of frames; the pipeline uses it through <see cref="IStreamingTtsEngine"/> (docs/neural-engines.md).
 /// </summary>
-public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
+public sealed class ArcodecEngine : IStreamingTtsEngine, IVoiceCatalog
 {
     public const string EngineName = "arcodec";
 
