@@ -94,7 +94,7 @@ public sealed class ArcodecEngine : IStreamingTtsEngine, IVoiceCatalog
         var tokens = Tokenize(new TextChunk(0, "a", IsLast: true), voice0);
         using (var generation = StartGeneration(tokens, voice0))
         {
-            var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
+            using var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
             while (!generation.IsFinished && generation.Frames < _settings.WindowFrames)
             {
                 generation.NextFrame(cancellationToken);
@@ -189,7 +189,7 @@ public sealed class ArcodecEngine : IStreamingTtsEngine, IVoiceCatalog
             }
 
             var frames = codes.Length / _settings.Codebooks;
-            var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
+            using var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
             var audio = new List<float>(frames * _settings.HopLength);
             while (stream.TryDecode(codes, frames, finished: true, cancellationToken) is { } piece)
             {
@@ -217,7 +217,7 @@ public sealed class ArcodecEngine : IStreamingTtsEngine, IVoiceCatalog
         }
 
         using var generation = StartGeneration(tokens, voice);
-        var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
+        using var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
         while (!stream.IsDone)
         {
             // Generation and decoding are synchronous CPU (or GPU) work; yield so a caller enumerating many rows interleaves them.
