@@ -13,6 +13,7 @@ internal sealed class GatedStreamingEngine(IStreamingTtsEngine inner) : IStreami
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _piecesOfChunk0;
     private int _chunk0Finished;
+    private int _pieces;
 
     public string Name => inner.Name;
 
@@ -23,6 +24,9 @@ internal sealed class GatedStreamingEngine(IStreamingTtsEngine inner) : IStreami
 
     /// <summary>Chunk 0's row ran to its end (generation and flush).</summary>
     public bool Chunk0Finished => Volatile.Read(ref _chunk0Finished) == 1;
+
+    /// <summary>Pieces every row has yielded so far.</summary>
+    public int Pieces => Volatile.Read(ref _pieces);
 
     public void Release() => _release.TrySetResult();
 
@@ -40,6 +44,7 @@ internal sealed class GatedStreamingEngine(IStreamingTtsEngine inner) : IStreami
     {
         await foreach (var piece in inner.StreamAsync(tokens, voice, cancellationToken).ConfigureAwait(false))
         {
+            Interlocked.Increment(ref _pieces);
             yield return piece;
             if (tokens.Index == 0 && Interlocked.Increment(ref _piecesOfChunk0) == 1)
             {

@@ -105,6 +105,34 @@ public sealed class StreamingPipelineTests
     }
 
     [Fact]
+    public async Task A_row_whose_reader_lags_pauses_at_its_queue_limit_without_holding_up_another_session()
+    {
+        await using var arcodec = await LoadAsync();
+        var counting = new GatedStreamingEngine(arcodec);
+        counting.Release();
+        await using var pipeline = CreatePipeline(counting, new PipelineOptions { ChunksAheadPerUtterance = 1, StreamedPiecesAhead = 3 });
+        await using var slow = pipeline.CreateSession("slow", Voice("ava", 1));
+        await using var other = pipeline.CreateSession("other", Voice("ben", 2));
+
+        var lagging = slow.Speak(Text);
+        var deadline = DateTime.UtcNow + Timeout;
+        while (counting.Pieces < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+
+        await Task.Delay(200);
+        Assert.Equal(3, counting.Pieces);
+
+        // The paused row keeps its state and the stage serves another session meanwhile.
+        Assert.NotEmpty(await ReadAllAsync(other.Speak("Hello.")));
+        var streamedAlone = Flatten(await ReadAllAsync(lagging));
+        await using var check = CreatePipeline(arcodec, new PipelineOptions { StreamWithinChunk = false });
+        await using var reference = check.CreateSession("reference", Voice("ava", 1));
+        Assert.Equal(Flatten(await ReadAllAsync(reference.Speak(Text))), streamedAlone);
+    }
+
+    [Fact]
     public async Task Sixteen_concurrent_streaming_sessions_each_hear_what_they_hear_alone()
     {
         await using var engine = await LoadAsync();

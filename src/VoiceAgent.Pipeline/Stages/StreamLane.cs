@@ -16,6 +16,7 @@ internal sealed class StreamLane : IAsyncDisposable
     private readonly CancellationTokenSource _cancellation;
     private IAsyncEnumerator<PcmChunk>? _current;
     private TokenChunk? _currentTokens;
+    private Task? _roomWait;
 
     public StreamLane(Utterance utterance, CancellationToken stopping)
     {
@@ -32,6 +33,10 @@ internal sealed class StreamLane : IAsyncDisposable
     public bool IsIdle => _current is null && _waiting.Count == 0;
 
     public void Add(TokenChunk tokens) => _waiting.Enqueue(tokens);
+
+    /// <summary>Completes when the utterance's audio queue has room again (or ends); one pending wait per lane, however many turns it stays full.</summary>
+    public Task WaitForRoomAsync(CancellationToken stopping)
+        => _roomWait is { IsCompleted: false } pending ? pending : _roomWait = Utterance.WaitForRoomAsync(stopping).AsTask();
 
     /// <summary>
     /// Streams the next piece of the current row (starting the next waiting row when there is none) and delivers it.

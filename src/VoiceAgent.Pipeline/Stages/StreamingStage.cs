@@ -64,7 +64,7 @@ internal sealed class StreamingStage : IAsyncDisposable
 
                     if (!lane.Utterance.HasRoom)
                     {
-                        blocked.Add(lane.Utterance.WaitForRoomAsync(_stopping.Token).AsTask());
+                        blocked.Add(lane.WaitForRoomAsync(_stopping.Token));
                         continue;
                     }
 
