@@ -21,6 +21,7 @@ internal sealed class ArcodecLm : IDisposable
     private readonly string[] _outputNames;
     private readonly int _firstPastInput;
     private readonly TensorElementType _logitsType;
+    private OrtMemoryInfo _kvMemory = OrtMemoryInfo.DefaultInstance;
 
     private ArcodecLm(OnnxModel model, int layers, int kvHeads, int headDim, TensorElementType kvType, bool hasPositionIds, int speakerSize, int? vocabSize, TensorElementType logitsType)
     {
@@ -90,7 +91,9 @@ internal sealed class ArcodecLm : IDisposable
         var model = new OnnxModel(file, session, provider, loadTime);
         try
         {
-            return Verify(model, requiredVocab);
+            var lm = Verify(model, requiredVocab);
+            lm._kvMemory = sessions.DeviceMemory(provider);
+            return lm;
         }
         catch
         {
@@ -218,7 +221,7 @@ internal sealed class ArcodecLm : IDisposable
             {
                 // Rebound every step: an output left allocated from the last run would be reused as a fixed buffer,
                 // but present.* grows by one position per step.
-                binding.BindOutputToDevice(_outputNames[1 + slot], OrtMemoryInfo.DefaultInstance);
+                binding.BindOutputToDevice(_outputNames[1 + slot], _kvMemory);
             }
 
             Model.RunWithBinding(step.RunOptions, binding, cancellationToken);
@@ -245,5 +248,13 @@ internal sealed class ArcodecLm : IDisposable
         return last;
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        if (!ReferenceEquals(_kvMemory, OrtMemoryInfo.DefaultInstance))
+        {
+            _kvMemory.Dispose();
+        }
+
+        Model.Dispose();
+    }
 }
