@@ -103,6 +103,7 @@ internal static class ArcodecBenchmark
         NeuralEngineBenchmark.Report("  pipeline: accepted -> first PCM, streaming within the chunk", pipelineStreamed, "ms");
         NeuralEngineBenchmark.Report("  pipeline: accepted -> first PCM, per-chunk stages (StreamWithinChunk = false)", pipelineStaged, "ms");
         NeuralEngineBenchmark.Report("  managed bytes allocated per generated token incl. decoding (streamed)", bytesPerToken, "B");
+        Console.WriteLine($"  garbage collections in the run: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
         return 0;
     }
 

@@ -68,7 +68,7 @@ internal sealed class CodecWindowStream : IDisposable
             return null;
         }
 
-        var audio = end - _start == _window
+        ReadOnlySpan<float> audio = end - _start == _window
             ? (_binding ??= new CodecWindowBinding(_codec, _window)).Decode(codes, _start, cancellationToken)
             : _codec.Decode(codes, _start, end - _start, cancellationToken);
         var isFinal = finished && end == frames;
@@ -78,11 +78,11 @@ internal sealed class CodecWindowStream : IDisposable
         var piece = new float[audio.Length - keep];
         if (_tail is not null)
         {
-            Crossfade(_tail, audio.AsSpan(0, overlapSamples), piece.AsSpan(0, overlapSamples));
+            Crossfade(_tail, audio[..overlapSamples], piece.AsSpan(0, overlapSamples));
         }
 
-        audio.AsSpan(head, audio.Length - keep - head).CopyTo(piece.AsSpan(head));
-        _tail = keep == 0 ? null : audio[^keep..];
+        audio[head..^keep].CopyTo(piece.AsSpan(head));
+        _tail = keep == 0 ? null : audio[^keep..].ToArray();
         _start = end - _overlap;
         _done = isFinal;
         return piece;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -6,9 +7,10 @@ namespace VoiceAgent.Tts.Engines.Arcodec;
 
 /// <summary>
 /// The ORT I/O binding of one generation row's LM runs and the buffers it binds, reused for every step: input_ids,
-/// position_ids and attention_mask live in pinned arrays sized to the row's context (grown if a caller goes past it),
+/// position_ids and attention_mask live in arrays rented for the row, sized to its context (grown if a caller goes past it),
 /// a decode step's ids and positions are one-element tensors over those arrays bound as they are, the speaker
-/// embedding is wrapped once, and a step's logits [1, 1, V] land in a pinned per-row buffer. present.* outputs are
+/// embedding is wrapped once, and a step's logits [1, 1, V] land in a per-row buffer. Rented, not pinned-heap arrays:
+/// pinned-heap memory is reclaimed only by full GCs, which allocating it per row triggers; ORT values pin what they wrap. present.* outputs are
 /// bound to the CPU device: ORT allocates them per step and they become the next step's past (<see cref="KvCache"/>).
 /// Belongs to the row; never shared between sessions.
 /// </summary>
@@ -16,6 +18,8 @@ internal sealed class LmStepBinding : IDisposable
 {
     private readonly OrtIoBinding _binding;
     private readonly List<OrtValue> _stepValues = new(4);
+    private readonly List<long[]> _retired = [];
+    private bool _disposed;
     private long[] _ids;
     private long[] _positions;
     private long[] _mask;
@@ -31,8 +35,8 @@ internal sealed class LmStepBinding : IDisposable
     {
         _binding = binding;
         capacity = Math.Max(capacity, 1);
-        _ids = GC.AllocateArray<long>(capacity, pinned: true);
-        _positions = GC.AllocateArray<long>(capacity, pinned: true);
+        _ids = ArrayPool<long>.Shared.Rent(capacity);
+        _positions = ArrayPool<long>.Shared.Rent(capacity);
         _mask = NewMask(capacity);
     }
 
@@ -101,12 +105,12 @@ internal sealed class LmStepBinding : IDisposable
             _logits = new float[v];
             if (type == TensorElementType.Float16)
             {
-                _halfLogits = GC.AllocateArray<Float16>(v, pinned: true);
+                _halfLogits = new Float16[v];
                 _stepLogits = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _halfLogits.AsMemory(), [1, 1, v]);
             }
             else
             {
-                _logits = GC.AllocateArray<float>(v, pinned: true);
+                _logits = new float[v];
                 _stepLogits = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _logits.AsMemory(), [1, 1, v]);
             }
         }
@@ -181,20 +185,30 @@ internal sealed class LmStepBinding : IDisposable
         _oneId?.Dispose();
         _onePosition?.Dispose();
         _oneId = _onePosition = null;
-        _ids = GC.AllocateArray<long>(capacity, pinned: true);
-        _positions = GC.AllocateArray<long>(capacity, pinned: true);
+        // The previous arrays may still be wrapped by this step's values: they go back to the pool with the row.
+        _retired.Add(_ids);
+        _retired.Add(_positions);
+        _retired.Add(_mask);
+        _ids = ArrayPool<long>.Shared.Rent(capacity);
+        _positions = ArrayPool<long>.Shared.Rent(capacity);
         _mask = NewMask(capacity);
     }
 
     private static long[] NewMask(int capacity)
     {
-        var mask = GC.AllocateArray<long>(capacity, pinned: true);
+        var mask = ArrayPool<long>.Shared.Rent(capacity);
         Array.Fill(mask, 1L);
         return mask;
     }
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         EndStep();
         _oneId?.Dispose();
         _onePosition?.Dispose();
@@ -202,5 +216,14 @@ internal sealed class LmStepBinding : IDisposable
         _stepLogits?.Dispose();
         RunOptions.Dispose();
         _binding.Dispose();
+        _retired.Add(_ids);
+        _retired.Add(_positions);
+        _retired.Add(_mask);
+        foreach (var array in _retired)
+        {
+            ArrayPool<long>.Shared.Return(array);
+        }
+
+        _retired.Clear();
     }
 }
