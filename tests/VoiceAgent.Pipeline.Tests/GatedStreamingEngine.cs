@@ -42,10 +42,16 @@ internal sealed class GatedStreamingEngine(IStreamingTtsEngine inner) : IStreami
 
     public async IAsyncEnumerable<PcmChunk> StreamAsync(TokenChunk tokens, VoiceProfile voice, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var fails = tokens.Text.Contains("FAIL", StringComparison.Ordinal);
         await foreach (var piece in inner.StreamAsync(tokens, voice, cancellationToken).ConfigureAwait(false))
         {
             Interlocked.Increment(ref _pieces);
             yield return piece;
+            if (fails)
+            {
+                // Mid-row, after the first window: the row's state must still be freed and only its utterance fail.
+                throw new InvalidOperationException("A row that fails after its first window.");
+            }
             if (tokens.Index == 0 && Interlocked.Increment(ref _piecesOfChunk0) == 1)
             {
                 await _release.Task.WaitAsync(cancellationToken).ConfigureAwait(false);

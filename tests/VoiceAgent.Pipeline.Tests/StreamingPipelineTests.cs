@@ -133,6 +133,26 @@ public sealed class StreamingPipelineTests
     }
 
     [Fact]
+    public async Task A_streaming_row_failing_mid_chunk_fails_only_its_own_utterance()
+    {
+        await using var arcodec = await LoadAsync();
+        var engine = new GatedStreamingEngine(arcodec);
+        engine.Release();
+        await using var pipeline = CreatePipeline(engine);
+        await using var bad = pipeline.CreateSession("bad", Voice("ava", 1));
+        await using var good = pipeline.CreateSession("good", Voice("ben", 2));
+        await using var reference = CreatePipeline(arcodec, new PipelineOptions { StreamWithinChunk = false });
+        await using var alone = reference.CreateSession("alone", Voice("ben", 2));
+
+        var failing = bad.Speak("Fine first. FAIL here. Never said.");
+        var fine = good.Speak(Text);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ReadAllAsync(failing));
+        Assert.Equal(Flatten(await ReadAllAsync(alone.Speak(Text))), Flatten(await ReadAllAsync(fine)));
+        Assert.NotEmpty(await ReadAllAsync(bad.Speak("Working again.")));
+    }
+
+    [Fact]
     public async Task Sixteen_concurrent_streaming_sessions_each_hear_what_they_hear_alone()
     {
         await using var engine = await LoadAsync();

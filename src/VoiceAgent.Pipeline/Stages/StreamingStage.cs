@@ -94,6 +94,11 @@ internal sealed class StreamingStage : IAsyncDisposable
                 blocked.Add(arrival);
                 await Task.WhenAny(blocked).ConfigureAwait(false);
                 _stopping.Token.ThrowIfCancellationRequested();
+                if (arrival.IsCompletedSuccessfully && !arrival.Result)
+                {
+                    // The queue was completed: the pipeline is shutting down.
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -154,7 +159,16 @@ internal sealed class StreamingStage : IAsyncDisposable
             {
                 _order.RemoveAt(i);
                 _lanes.Remove(lane.Utterance);
-                await lane.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    // Frees the row's state (the engine's finally blocks run here).
+                    await lane.DisposeAsync().ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    PipelineLog.StageRowFailed(_logger, ex, "streaming", lane.Utterance.SessionId);
+                    lane.Utterance.Fail(ex);
+                }
             }
         }
     }
