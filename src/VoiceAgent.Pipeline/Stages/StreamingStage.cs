@@ -106,12 +106,13 @@ internal sealed class StreamingStage : IAsyncDisposable
         }
         finally
         {
+            // Shutdown: every row still held frees its state; their utterances end with the pipeline.
             foreach (var lane in _order)
             {
-                await lane.DisposeAsync().ConfigureAwait(false);
+                lane.Utterance.Fail(new OperationCanceledException("The speech pipeline stopped."));
             }
 
-            _order.Clear();
+            await RemoveFinishedLanesAsync().ConfigureAwait(false);
             _lanes.Clear();
         }
     }
