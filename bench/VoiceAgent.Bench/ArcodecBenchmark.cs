@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Pipeline;
+using VoiceAgent.Pipeline.Sessions;
+using VoiceAgent.Pipeline.Stages;
 using VoiceAgent.Tts;
 using VoiceAgent.Tts.Engines;
 using VoiceAgent.Tts.Engines.Arcodec;
@@ -43,11 +46,13 @@ internal static class ArcodecBenchmark
         var stagedFirst = new List<double>();
         var rtf = new List<double>();
         var perToken = new List<double>();
+        var bytesPerToken = new List<double>();
         for (var u = 0; u < count; u++)
         {
             var chunks = TextChunker.Split(Utterances[u % Utterances.Length]);
             foreach (var chunk in chunks)
             {
+                var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
                 var started = Stopwatch.GetTimestamp();
                 var tokens = engine.Tokenize(chunk, voice);
                 var samples = 0;
@@ -64,8 +69,10 @@ internal static class ArcodecBenchmark
                 }
 
                 var elapsed = Stopwatch.GetElapsedTime(started);
+                var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
                 if (samples > 0)
                 {
+                    bytesPerToken.Add(allocated / (double)(samples / engine.HopLength * engine.Settings.Codebooks));
                     rtf.Add(elapsed.TotalSeconds / (samples / (double)engine.SampleRate));
                     perToken.Add(elapsed.TotalMilliseconds / (samples / engine.HopLength * engine.Settings.Codebooks));
                 }
@@ -80,6 +87,11 @@ internal static class ArcodecBenchmark
             }
         }
 
+        // Through the pipeline (stage 1 on the thread pool, the shared stages): accepted -> first PCM out to the reader,
+        // streaming within the chunk (IStreamingTtsEngine) versus the one-result-per-row generator and vocoder stages.
+        var pipelineStreamed = await PipelineFirstPcmAsync(engine, voice, count, streamWithinChunk: true);
+        var pipelineStaged = await PipelineFirstPcmAsync(engine, voice, count, streamWithinChunk: false);
+
         var (window, overlap) = engine.StreamingWindow;
         Console.WriteLine();
         Console.WriteLine($"{engine.Name}: {pack} (voice {voice.Voice}, window {window} frames, overlap {overlap}, hop {engine.HopLength} at {engine.SampleRate} Hz)");
@@ -88,6 +100,32 @@ internal static class ArcodecBenchmark
         NeuralEngineBenchmark.Report("  time to first PCM, stages (chunk 0: generate all -> vocode)", stagedFirst, "ms");
         NeuralEngineBenchmark.Report("  real-time factor per chunk (streamed)", rtf, "");
         NeuralEngineBenchmark.Report("  time per generated token incl. decoding (streamed)", perToken, "ms");
+        NeuralEngineBenchmark.Report("  pipeline: accepted -> first PCM, streaming within the chunk", pipelineStreamed, "ms");
+        NeuralEngineBenchmark.Report("  pipeline: accepted -> first PCM, per-chunk stages (StreamWithinChunk = false)", pipelineStaged, "ms");
+        NeuralEngineBenchmark.Report("  managed bytes allocated per generated token incl. decoding (streamed)", bytesPerToken, "B");
+        Console.WriteLine($"  garbage collections in the run: gen0 {GC.CollectionCount(0)}, gen1 {GC.CollectionCount(1)}, gen2 {GC.CollectionCount(2)}");
         return 0;
+    }
+
+    private static async Task<List<double>> PipelineFirstPcmAsync(ArcodecEngine engine, VoiceProfile voice, int count, bool streamWithinChunk)
+    {
+        var options = new PipelineOptions { StreamWithinChunk = streamWithinChunk };
+        await using var pipeline = new SpeechPipeline(engine, new NormalizingTextFrontend("en-us"), options, NullLogger<SpeechPipeline>.Instance);
+        var firstPcm = new List<double>();
+        for (var u = 0; u < count; u++)
+        {
+            await using var session = pipeline.CreateSession($"bench-{u}", voice);
+            using var utterance = session.Speak(Utterances[u % Utterances.Length]);
+            await foreach (var _ in utterance.ReadAudioAsync())
+            {
+            }
+
+            if (utterance.Timeline.Snapshot().FirstPcmMs is { } ms)
+            {
+                firstPcm.Add(ms);
+            }
+        }
+
+        return firstPcm;
     }
 }

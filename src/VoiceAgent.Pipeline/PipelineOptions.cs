@@ -20,4 +20,16 @@ public sealed class PipelineOptions
     /// keeps the shared stages from ever waiting on a slow consumer.
     /// </summary>
     public int ChunksAheadPerUtterance { get; set; } = 2;
+
+    /// <summary>
+    /// Use an engine's <c>IStreamingTtsEngine</c> when it has one: PCM every codec window instead of once per chunk.
+    /// False runs such an engine through the one-result-per-row generator and vocoder stages (same samples, later).
+    /// </summary>
+    public bool StreamWithinChunk { get; set; } = true;
+
+    /// <summary>
+    /// Streamed pieces an utterance may hold ahead of its reader; a row whose utterance is full pauses (keeping its
+    /// state) until the reader catches up, without holding up other sessions' rows.
+    /// </summary>
+    public int StreamedPiecesAhead { get; set; } = 16;
 }

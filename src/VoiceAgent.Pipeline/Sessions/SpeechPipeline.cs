@@ -10,12 +10,14 @@ namespace VoiceAgent.Pipeline.Sessions;
 
 /// <summary>
 /// The three-stage speech path of ARCHITECTURE.md for one engine: stage 1 per session, stages 2
-/// (generator) and 3 (vocoder) as shared batching workers. Create one per engine at start-up.
+/// (generator) and 3 (vocoder) as shared batching workers. An <see cref="IStreamingTtsEngine"/> gets one shared
+/// streaming worker for stages 2 and 3 instead (PCM every codec window). Create one per engine at start-up.
 /// </summary>
 public sealed class SpeechPipeline : IAsyncDisposable
 {
-    private readonly SharedStage<GeneratorRow, AcousticUnits> _generator;
-    private readonly SharedStage<VocoderRow, PcmChunk> _vocoder;
+    private readonly SharedStage<GeneratorRow, AcousticUnits>? _generator;
+    private readonly SharedStage<VocoderRow, PcmChunk>? _vocoder;
+    private readonly StreamingStage? _streaming;
 
     public SpeechPipeline(ITtsEngine engine, ITextFrontend frontend, PipelineOptions options, ILogger<SpeechPipeline> logger)
     {
@@ -23,6 +25,12 @@ public sealed class SpeechPipeline : IAsyncDisposable
         Frontend = frontend;
         Options = options;
         Logger = logger;
+        if (options.StreamWithinChunk && engine is IStreamingTtsEngine streaming)
+        {
+            _streaming = new StreamingStage(streaming, options, logger);
+            return;
+        }
+
         _vocoder = new SharedStage<VocoderRow, PcmChunk>("vocoder", options, VocodeAsync, DeliverPcm, logger);
         _generator = new SharedStage<GeneratorRow, AcousticUnits>("generator", options, GenerateAsync, ForwardToVocoder, logger);
     }
@@ -35,7 +43,12 @@ public sealed class SpeechPipeline : IAsyncDisposable
 
     internal ILogger Logger { get; }
 
-    internal SharedStage<GeneratorRow, AcousticUnits> Generator => _generator;
+    /// <summary>True when stages 2 and 3 stream within a chunk (several PCM pieces per chunk).</summary>
+    public bool StreamsWithinChunk => _streaming is not null;
+
+    /// <summary>Stage 1's hand-off: a tokenized chunk to the generator (or the streaming stage).</summary>
+    internal ValueTask EnqueueAsync(GeneratorRow row, CancellationToken cancellationToken)
+        => _streaming is not null ? _streaming.EnqueueAsync(row, cancellationToken) : _generator!.EnqueueAsync(row, cancellationToken);
 
     /// <summary>A new session with its own voice and cancellation; nothing of it is shared with other sessions.</summary>
     public SpeechSession CreateSession(string sessionId, VoiceProfile voice) => new(sessionId, voice, this);
@@ -56,7 +69,7 @@ public sealed class SpeechPipeline : IAsyncDisposable
         row.Utterance.Timeline.TryMark(TimelineMark.FirstUnitsGenerated, Stopwatch.GetTimestamp());
         // The vocoder queue holds StageQueueCapacity rows while credits cap each utterance at a
         // few chunks, so this only fails after shutdown; then the utterance must not hang.
-        if (!_vocoder.TryEnqueue(new VocoderRow(row.Utterance, units)))
+        if (!_vocoder!.TryEnqueue(new VocoderRow(row.Utterance, units)))
         {
             row.Utterance.Fail(new InvalidOperationException("The vocoder stage is full or stopped."));
         }
@@ -77,7 +90,19 @@ public sealed class SpeechPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _generator.DisposeAsync().ConfigureAwait(false);
-        await _vocoder.DisposeAsync().ConfigureAwait(false);
+        if (_streaming is not null)
+        {
+            await _streaming.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_generator is not null)
+        {
+            await _generator.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_vocoder is not null)
+        {
+            await _vocoder.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

@@ -35,7 +35,9 @@ public sealed class SpeechSession : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(text);
         ObjectDisposedException.ThrowIf(_cancellation.IsCancellationRequested, this);
         var number = Interlocked.Increment(ref _utteranceCount);
-        var utterance = new Utterance($"{Id}-u{number}", Id, text, voice ?? Voice, _pipeline.Options.ChunksAheadPerUtterance, _cancellation.Token);
+        var utterance = new Utterance($"{Id}-u{number}", Id, text, voice ?? Voice, _pipeline.Options.ChunksAheadPerUtterance,
+            _pipeline.StreamsWithinChunk ? _pipeline.Options.StreamedPiecesAhead : 0,
+            _cancellation.Token);
         _ = Task.Run(() => RunFrontendAsync(utterance));
         return utterance;
     }
@@ -57,7 +59,7 @@ public sealed class SpeechSession : IAsyncDisposable
                 await utterance.WaitForCreditAsync().ConfigureAwait(false);
                 var tokens = _pipeline.Engine.Tokenize(chunk, utterance.Voice);
                 utterance.Timeline.TryMark(TimelineMark.FirstChunkNormalized, Stopwatch.GetTimestamp());
-                await _pipeline.Generator.EnqueueAsync(new GeneratorRow(utterance, tokens), utterance.CancellationToken).ConfigureAwait(false);
+                await _pipeline.EnqueueAsync(new GeneratorRow(utterance, tokens), utterance.CancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (utterance.IsCancelled)

@@ -14,11 +14,16 @@ namespace VoiceAgent.Pipeline.Sessions;
 /// </summary>
 public sealed class Utterance : IDisposable
 {
-    private readonly Channel<PcmChunk> _audio;
+    private readonly Channel<AudioPiece> _audio;
     private readonly SemaphoreSlim _credits;
     private readonly CancellationTokenSource _cancellation;
+    private readonly int _capacity;
 
-    internal Utterance(string id, string sessionId, string text, VoiceProfile voice, int chunksAhead, CancellationToken sessionToken)
+    /// <param name="piecesAhead">
+    /// Capacity of the audio queue. One piece per chunk (chunksAhead + 1 is enough) unless the engine streams within a
+    /// chunk; then more, and a full queue pauses that row's generation (<see cref="WaitForRoomAsync"/>).
+    /// </param>
+    internal Utterance(string id, string sessionId, string text, VoiceProfile voice, int chunksAhead, int piecesAhead, CancellationToken sessionToken)
     {
         Id = id;
         SessionId = sessionId;
@@ -26,10 +31,12 @@ public sealed class Utterance : IDisposable
         Voice = voice;
         Timeline = new UtteranceTimeline(Stopwatch.GetTimestamp());
         _credits = new SemaphoreSlim(chunksAhead, chunksAhead);
+        _capacity = Math.Max(chunksAhead + 1, piecesAhead);
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(sessionToken);
         // Bounded by the credits: at most chunksAhead chunks exist between stage 1 and the reader,
-        // so the vocoder's TryWrite always finds room. One reader (the call), one writer (the vocoder loop).
-        _audio = Channel.CreateBounded<PcmChunk>(new BoundedChannelOptions(chunksAhead + 1)
+        // so the vocoder's TryWrite always finds room; a streaming row writes only when HasRoom.
+        // One reader (the call), one writer (the vocoder or streaming loop).
+        _audio = Channel.CreateBounded<AudioPiece>(new BoundedChannelOptions(_capacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = true,
@@ -66,17 +73,37 @@ public sealed class Utterance : IDisposable
     {
         while (await _audio.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            while (_audio.Reader.TryRead(out var chunk))
+            while (_audio.Reader.TryRead(out var piece))
             {
-                ReleaseCredit();
-                yield return chunk;
+                if (piece.EndsChunk)
+                {
+                    ReleaseCredit();
+                }
+
+                if (piece.Pcm is { } chunk)
+                {
+                    yield return chunk;
+                }
             }
         }
     }
 
     internal Task WaitForCreditAsync() => _credits.WaitAsync(_cancellation.Token);
 
-    internal void Deliver(PcmChunk chunk)
+    /// <summary>Room for one more piece in the audio queue (a streaming row advances only then).</summary>
+    internal bool HasRoom => _audio.Reader.Count < _capacity;
+
+    /// <summary>Completes when the audio queue has room again, or is completed (cancelled, failed, done).</summary>
+    internal ValueTask<bool> WaitForRoomAsync(CancellationToken cancellationToken) => _audio.Writer.WaitToWriteAsync(cancellationToken);
+
+    /// <summary>A whole chunk's PCM (the vocoder stage): the reader releases its credit with it.</summary>
+    internal void Deliver(PcmChunk chunk) => Deliver(chunk, endsChunk: true);
+
+    /// <summary>
+    /// One piece of a chunk's PCM. A streaming row delivers several with <paramref name="endsChunk"/> false, then
+    /// <see cref="EndChunk"/>. Only the utterance's very last piece has <see cref="PcmChunk.IsLast"/>; it completes the audio.
+    /// </summary>
+    internal void Deliver(PcmChunk chunk, bool endsChunk)
     {
         if (IsCancelled)
         {
@@ -84,10 +111,23 @@ public sealed class Utterance : IDisposable
         }
 
         Timeline.TryMark(TimelineMark.FirstPcm);
-        if (_audio.Writer.TryWrite(chunk) && chunk.IsLast)
+        if (_audio.Writer.TryWrite(new AudioPiece(chunk, endsChunk)) && chunk.IsLast)
         {
             _audio.Writer.TryComplete();
         }
+    }
+
+    /// <summary>A streamed chunk has delivered all its pieces: the reader releases its credit after reading them.</summary>
+    internal void EndChunk(bool isLastChunk)
+    {
+        if (isLastChunk)
+        {
+            // The engine marks the last piece IsLast; this also ends an utterance whose last chunk had no piece.
+            _audio.Writer.TryComplete();
+            return;
+        }
+
+        _audio.Writer.TryWrite(new AudioPiece(null, EndsChunk: true));
     }
 
     /// <summary>The frontend produced nothing to say: complete at once.</summary>

@@ -16,8 +16,9 @@ internal sealed class ArcodecCodec : IDisposable
     private readonly string _input;
     private readonly string _output;
 
-    private ArcodecCodec(OnnxModel model, string input, string output, int codebooks, int hopLength)
+    private ArcodecCodec(OnnxModel model, string input, string output, int codebooks, int hopLength, int outputRank)
     {
+        OutputRank = outputRank;
         Model = model;
         _input = input;
         _output = output;
@@ -30,6 +31,13 @@ internal sealed class ArcodecCodec : IDisposable
     public int Codebooks { get; }
 
     public int HopLength { get; }
+
+    public string InputName => _input;
+
+    public string OutputName => _output;
+
+    /// <summary>Rank of the audio output as declared: 3 ([1, 1, samples]) or 2 ([1, samples]).</summary>
+    public int OutputRank { get; }
 
     public static ArcodecCodec Open(OnnxSessionFactory sessions, string file, ManifestCodec settings)
     {
@@ -47,8 +55,8 @@ internal sealed class ArcodecCodec : IDisposable
             }
 
             ModelContract.RejectUnknownInputs(file, model.Inputs, [input]);
-            ModelContract.Require(file, model.Outputs, new TensorSpec(output, [TensorElementType.Float], [2, 3]), "output");
-            return new ArcodecCodec(model, input, output, settings.Codebooks, settings.HopLength);
+            var audio = ModelContract.Require(file, model.Outputs, new TensorSpec(output, [TensorElementType.Float], [2, 3]), "output");
+            return new ArcodecCodec(model, input, output, settings.Codebooks, settings.HopLength, audio.Dimensions.Length);
         }
         catch
         {
@@ -60,15 +68,8 @@ internal sealed class ArcodecCodec : IDisposable
     /// <summary>Decodes frames [<paramref name="start"/>, start + count) of frame-major <paramref name="codes"/> (Q per frame).</summary>
     public float[] Decode(ReadOnlySpan<long> codes, int start, int count, CancellationToken cancellationToken)
     {
-        // Frame-major as generated ([T, Q]) to the codec's codebook-major [1, Q, T].
         var input = new long[Codebooks * count];
-        for (var t = 0; t < count; t++)
-        {
-            for (var q = 0; q < Codebooks; q++)
-            {
-                input[(q * count) + t] = codes[((start + t) * Codebooks) + q];
-            }
-        }
+        Transpose(codes, start, count, Codebooks, input);
 
         using var value = OrtValue.CreateTensorValueFromMemory(input, [1, Codebooks, count]);
         var audio = Model.Run([_input], [value], _output, cancellationToken);
@@ -81,6 +82,18 @@ internal sealed class ArcodecCodec : IDisposable
         }
 
         return audio;
+    }
+
+    /// <summary>Frame-major as generated ([T, Q]) to the codec's codebook-major [1, Q, T].</summary>
+    public static void Transpose(ReadOnlySpan<long> codes, int start, int count, int codebooks, Span<long> destination)
+    {
+        for (var t = 0; t < count; t++)
+        {
+            for (var q = 0; q < codebooks; q++)
+            {
+                destination[(q * count) + t] = codes[((start + t) * codebooks) + q];
+            }
+        }
     }
 
     public void Dispose() => Model.Dispose();

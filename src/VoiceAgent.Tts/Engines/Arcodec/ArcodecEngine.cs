@@ -11,9 +11,9 @@ namespace VoiceAgent.Tts.Engines.Arcodec;
 /// tokens, and a codec decoder turns windows of codes into PCM. Stage 1 builds the prompt (voice prompt tokens and
 /// text, char vocab); stage 2 generates a chunk's codes with its own cache and seeded sampler; stage 3 decodes them in
 /// overlapping, crossfaded windows. <see cref="StreamAsync"/> interleaves the two so the first PCM comes after the
-/// first window of frames; the pipeline's one-result-per-row stages cannot yet (docs/neural-engines.md).
+/// first window of frames; the pipeline uses it through <see cref="IStreamingTtsEngine"/> (docs/neural-engines.md).
 /// </summary>
-public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
+public sealed class ArcodecEngine : IStreamingTtsEngine, IVoiceCatalog
 {
     public const string EngineName = "arcodec";
 
@@ -94,7 +94,7 @@ public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
         var tokens = Tokenize(new TextChunk(0, "a", IsLast: true), voice0);
         using (var generation = StartGeneration(tokens, voice0))
         {
-            var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
+            using var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
             while (!generation.IsFinished && generation.Frames < _settings.WindowFrames)
             {
                 generation.NextFrame(cancellationToken);
@@ -189,7 +189,7 @@ public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
             }
 
             var frames = codes.Length / _settings.Codebooks;
-            var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
+            using var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
             var audio = new List<float>(frames * _settings.HopLength);
             while (stream.TryDecode(codes, frames, finished: true, cancellationToken) is { } piece)
             {
@@ -217,7 +217,7 @@ public sealed class ArcodecEngine : ITtsEngine, IVoiceCatalog
         }
 
         using var generation = StartGeneration(tokens, voice);
-        var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
+        using var stream = new CodecWindowStream(Codec, _settings.WindowFrames, _settings.OverlapFrames);
         while (!stream.IsDone)
         {
             // Generation and decoding are synchronous CPU (or GPU) work; yield so a caller enumerating many rows interleaves them.

@@ -37,7 +37,7 @@ internal sealed class ArcodecGeneration : IDisposable
             throw new ArgumentException($"The prompt has {prompt.Length} tokens; the LM's context of {settings.ContextLength} leaves no room for audio.", nameof(prompt));
         }
 
-        _cache = lm.CreateCache();
+        _cache = lm.CreateCache(prompt.Length + _maxNewTokens);
     }
 
     public bool IsFinished { get; private set; }

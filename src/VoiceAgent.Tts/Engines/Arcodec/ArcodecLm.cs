@@ -19,8 +19,11 @@ internal sealed class ArcodecLm : IDisposable
 
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly int _firstPastInput;
+    private readonly TensorElementType _logitsType;
+    private OrtMemoryInfo _kvMemory = OrtMemoryInfo.DefaultInstance;
 
-    private ArcodecLm(OnnxModel model, int layers, int kvHeads, int headDim, TensorElementType kvType, bool hasPositionIds, int speakerSize, int? vocabSize)
+    private ArcodecLm(OnnxModel model, int layers, int kvHeads, int headDim, TensorElementType kvType, bool hasPositionIds, int speakerSize, int? vocabSize, TensorElementType logitsType)
     {
         Model = model;
         Layers = layers;
@@ -50,7 +53,9 @@ internal sealed class ArcodecLm : IDisposable
             outputs.Add(PresentValue(i));
         }
 
+        _firstPastInput = inputs.Count - (2 * layers);
         _inputNames = [.. inputs];
+        _logitsType = logitsType;
         _outputNames = [.. outputs];
     }
 
@@ -86,7 +91,9 @@ internal sealed class ArcodecLm : IDisposable
         var model = new OnnxModel(file, session, provider, loadTime);
         try
         {
-            return Verify(model, requiredVocab);
+            var lm = Verify(model, requiredVocab);
+            lm._kvMemory = sessions.DeviceMemory(provider);
+            return lm;
         }
         catch
         {
@@ -180,10 +187,11 @@ internal sealed class ArcodecLm : IDisposable
                 $"Model '{file}' output '{Logits}' has a vocabulary of {v}; the manifest's audio tokens and stop token need {requiredVocab}.", file, Logits);
         }
 
-        return new ArcodecLm(model, layers, kvHeads, headDim, kvType, hasPositionIds, speakerSize, vocab);
+        return new ArcodecLm(model, layers, kvHeads, headDim, kvType, hasPositionIds, speakerSize, vocab, logits.ElementDataType);
     }
 
-    public KvCache CreateCache() => new(KvType, KvHeads, HeadDim, firstPresentOutput: 1);
+    /// <param name="capacity">Positions the row may reach (prompt + new tokens): the step buffers' size.</param>
+    public KvCache CreateCache(int capacity = 256) => new(KvType, KvHeads, HeadDim, firstPresentOutput: 1, new LmStepBinding(Model.CreateIoBinding(), capacity));
 
     /// <summary>
     /// Feeds <paramref name="ids"/> after what <paramref name="cache"/> holds, advances the cache, and returns the
@@ -191,83 +199,62 @@ internal sealed class ArcodecLm : IDisposable
     /// </summary>
     public float[] Forward(KvCache cache, ReadOnlySpan<long> ids, ReadOnlyMemory<float> speaker, CancellationToken cancellationToken)
     {
-        var past = cache.Length;
-        var count = ids.Length;
-        var positions = new long[count];
-        for (var i = 0; i < count; i++)
-        {
-            positions[i] = past + i;
-        }
-
-        var mask = new long[past + count];
-        Array.Fill(mask, 1L);
-        var owned = new List<OrtValue>(4);
+        // IOBinding: every input and output is bound to the row's reused buffers or to ORT-allocated device values,
+        // so a decode step allocates no arrays (MODEL_FORMATS.md 3; docs/neural-engines.md "IOBinding").
+        var step = cache.Step;
+        var binding = step.Binding;
         try
         {
-            var inputs = new List<OrtValue>(_inputNames.Length);
-            owned.Add(OrtValue.CreateTensorValueFromMemory(ids.ToArray(), [1, count]));
-            owned.Add(OrtValue.CreateTensorValueFromMemory(mask, [1, mask.Length]));
-            inputs.AddRange(owned);
-            if (HasPositionIds)
-            {
-                owned.Add(OrtValue.CreateTensorValueFromMemory(positions, [1, count]));
-                inputs.Add(owned[^1]);
-            }
-
+            step.BindTokens(InputIds, AttentionMask, HasPositionIds ? PositionIds : null, ids, cache.Length);
             if (SpeakerSize > 0)
             {
-                owned.Add(OrtValue.CreateTensorValueFromMemory(speaker.ToArray(), [1, SpeakerSize]));
-                inputs.Add(owned[^1]);
+                step.BindSpeaker(SpeakerEmbedding, speaker, SpeakerSize);
             }
 
             for (var slot = 0; slot < 2 * Layers; slot++)
             {
-                inputs.Add(cache.Past(slot));
+                binding.BindInput(_inputNames[_firstPastInput + slot], cache.Past(slot));
             }
 
-            var outputs = Model.RunAll(_inputNames, inputs, _outputNames, cancellationToken);
-            float[] last;
-            try
+            step.BindLogits(Logits, ids.Length, VocabSize, _logitsType);
+            for (var slot = 0; slot < 2 * Layers; slot++)
             {
-                last = LastLogits(outputs[0]);
-            }
-            catch
-            {
-                outputs.Dispose();
-                throw;
+                // Rebound every step: an output left allocated from the last run would be reused as a fixed buffer,
+                // but present.* grows by one position per step.
+                binding.BindOutputToDevice(_outputNames[1 + slot], _kvMemory);
             }
 
-            cache.Advance(outputs, count);
-            return last;
+            Model.RunWithBinding(step.RunOptions, binding, cancellationToken);
         }
         finally
         {
-            foreach (var value in owned)
-            {
-                value.Dispose();
-            }
+            // The consumed past is released with the input bindings once the cache below lets go of it.
+            step.EndStep();
         }
-    }
 
-    private static float[] LastLogits(OrtValue logits)
-    {
-        var shape = logits.GetTensorTypeAndShape();
-        var vocab = (int)shape.Shape[^1];
-        var offset = (int)(shape.ElementCount - vocab);
-        if (shape.ElementDataType == TensorElementType.Float16)
+        var outputs = binding.GetOutputValues();
+        float[] last;
+        try
         {
-            var half = logits.GetTensorDataAsSpan<Float16>().Slice(offset, vocab);
-            var result = new float[vocab];
-            for (var i = 0; i < vocab; i++)
-            {
-                result[i] = half[i].ToFloat();
-            }
-
-            return result;
+            last = step.LastLogits(outputs[0]);
+        }
+        catch
+        {
+            outputs.Dispose();
+            throw;
         }
 
-        return logits.GetTensorDataAsSpan<float>().Slice(offset, vocab).ToArray();
+        cache.Advance(outputs, ids.Length);
+        return last;
     }
 
-    public void Dispose() => Model.Dispose();
+    public void Dispose()
+    {
+        if (!ReferenceEquals(_kvMemory, OrtMemoryInfo.DefaultInstance))
+        {
+            _kvMemory.Dispose();
+        }
+
+        Model.Dispose();
+    }
 }

@@ -6,8 +6,9 @@ namespace VoiceAgent.Tts.Engines.Arcodec;
 /// second window's start is crossfaded with the first's held-back tail (raised cosine, gains summing to 1), which hides
 /// the edge a convolutional decoder makes at a window border. The windows depend only on the frame count, so decoding
 /// as frames arrive and decoding all frames at the end give the same samples. Row state; one per utterance chunk.
+/// Full windows run through the row's <see cref="CodecWindowBinding"/> (reused buffers); the last, shorter one does not.
 /// </summary>
-internal sealed class CodecWindowStream
+internal sealed class CodecWindowStream : IDisposable
 {
     private readonly ArcodecCodec _codec;
     private readonly int _window;
@@ -15,6 +16,7 @@ internal sealed class CodecWindowStream
     private int _start;
     private float[]? _tail;
     private bool _done;
+    private CodecWindowBinding? _binding;
 
     public CodecWindowStream(ArcodecCodec codec, int windowFrames, int overlapFrames)
     {
@@ -66,7 +68,9 @@ internal sealed class CodecWindowStream
             return null;
         }
 
-        var audio = _codec.Decode(codes, _start, end - _start, cancellationToken);
+        ReadOnlySpan<float> audio = end - _start == _window
+            ? (_binding ??= new CodecWindowBinding(_codec, _window)).Decode(codes, _start, cancellationToken)
+            : _codec.Decode(codes, _start, end - _start, cancellationToken);
         var isFinal = finished && end == frames;
         var overlapSamples = _overlap * _codec.HopLength;
         var head = _tail is null ? 0 : overlapSamples;
@@ -74,11 +78,11 @@ internal sealed class CodecWindowStream
         var piece = new float[audio.Length - keep];
         if (_tail is not null)
         {
-            Crossfade(_tail, audio.AsSpan(0, overlapSamples), piece.AsSpan(0, overlapSamples));
+            Crossfade(_tail, audio[..overlapSamples], piece.AsSpan(0, overlapSamples));
         }
 
-        audio.AsSpan(head, audio.Length - keep - head).CopyTo(piece.AsSpan(head));
-        _tail = keep == 0 ? null : audio[^keep..];
+        audio[head..^keep].CopyTo(piece.AsSpan(head));
+        _tail = keep == 0 ? null : audio[^keep..].ToArray();
         _start = end - _overlap;
         _done = isFinal;
         return piece;
@@ -93,5 +97,11 @@ internal sealed class CodecWindowStream
             var w = 0.5f - (0.5f * MathF.Cos(MathF.PI * (i + 0.5f) / n));
             destination[i] = (fadingOut[i] * (1 - w)) + (fadingIn[i] * w);
         }
+    }
+
+    public void Dispose()
+    {
+        _binding?.Dispose();
+        _binding = null;
     }
 }

@@ -68,5 +68,27 @@ internal sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>A binding of this model's inputs and outputs to pre-allocated values; one per row, never shared.</summary>
+    public OrtIoBinding CreateIoBinding() => _session.CreateIoBinding();
+
+    /// <summary>
+    /// Runs the model on what <paramref name="binding"/> holds; outputs land in the bound values (or, for outputs bound
+    /// to a device, in values the binding allocates). <paramref name="runOptions"/> belongs to the row: cancellation sets
+    /// its Terminate, which stops this run and every later one of the row.
+    /// </summary>
+    public void RunWithBinding(RunOptions runOptions, OrtIoBinding binding, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var registration = cancellationToken.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
+        try
+        {
+            _session.RunWithBinding(runOptions, binding);
+        }
+        catch (OnnxRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The model run was cancelled.", ex, cancellationToken);
+        }
+    }
+
     public void Dispose() => _session.Dispose();
 }

@@ -20,6 +20,15 @@ internal sealed class OnnxSessionFactory
         _logger = logger;
     }
 
+    /// <summary>
+    /// Where outputs that feed the next run (the arcodec KV cache) should live for <paramref name="provider"/>: the CPU,
+    /// or the configured GPU's memory so a CUDA/TensorRT session keeps its cache on the device between steps (UNVERIFIED:
+    /// the GPU flavor cannot be restored on the test machines). The caller owns a non-default instance.
+    /// </summary>
+    public OrtMemoryInfo DeviceMemory(OnnxExecutionProvider provider) => provider == OnnxExecutionProvider.Cpu
+        ? OrtMemoryInfo.DefaultInstance
+        : new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, _options.DeviceId, OrtMemType.Default);
+
     /// <summary>Loads <paramref name="file"/>. Returns the provider actually used with the session.</summary>
     public (InferenceSession Session, OnnxExecutionProvider Provider, TimeSpan LoadTime) Create(string file)
     {
