@@ -60,23 +60,47 @@ def write_json(path, value):
 # ---------------------------------------------------------------------------------------------- Piper
 
 
-def piper_model(seed, num_speakers, output_rank, input_dtype=TensorProto.INT64):
+def int8_weight(name, weights):
+    """QDQ int8 weight (what onnxruntime's quantizer writes for weight-only int8): an int8 initializer,
+    its scale and zero point, and a DequantizeLinear node giving the float weight `name`."""
+    scale = np.float32(np.abs(weights).max() / 127.0 or 1.0)
+    q = np.clip(np.round(weights / scale), -127, 127).astype(np.int8)
+    inits = [const(name + "_q", q), const(name + "_scale", np.array(scale, dtype=np.float32)), const(name + "_zero", np.array(0, dtype=np.int8))]
+    return inits, helper.make_node("DequantizeLinear", [name + "_q", name + "_scale", name + "_zero"], [name])
+
+
+def piper_model(seed, num_speakers, output_rank, input_dtype=TensorProto.INT64, int8=False):
     """VITS-shaped: input [B,N] int64, input_lengths [B] int64, scales [3] float, sid [B] int64 when
-    multi-speaker; output float [B,1,1,N*256] (rank 4, as the real export) or [B,1,N*256]."""
+    multi-speaker; output float [B,1,1,N*256] (rank 4, as the real export) or [B,1,N*256]. With int8 the
+    two large weight matrices are stored as QDQ int8 (inputs and outputs stay as in the fp32 export)."""
     r = rng(seed)
     hidden = 64
-    inits = [
-        const("emb", quantized(r, (256, 16), 0.5)),
-        const("w1", quantized(r, (16, hidden), 0.4)),
-        const("w_scales", quantized(r, (3, hidden), 0.5)),
-        const("w2", quantized(r, (hidden, PIPER_HOP), 0.3)),
+    emb = quantized(r, (256, 16), 0.5)  # drawn in the fp32 fixtures' order, so they stay byte for byte
+    w1 = quantized(r, (16, hidden), 0.4)
+    w_scales = quantized(r, (3, hidden), 0.5)
+    w2 = quantized(r, (hidden, PIPER_HOP), 0.3)
+    qdq_nodes = []
+    if int8:
+        inits = [const("emb", emb), const("w_scales", w_scales)]
+        for name, weights in (("w1", w1), ("w2", w2)):
+            weight_inits, node = int8_weight(name, weights)
+            inits += weight_inits
+            qdq_nodes.append(node)
+    else:
+        inits = [
+            const("emb", emb),
+            const("w1", w1),
+            const("w_scales", w_scales),
+            const("w2", w2),
+        ]
+    inits += [
         const("axes0", np.array([0], dtype=np.int64)),
         const("len_gain", np.array(0.001, dtype=np.float32)),
         const("len_shape", np.array([-1, 1, 1], dtype=np.int64)),
         const("out_gain", np.array(0.8, dtype=np.float32)),
         const("out_shape", np.array([0, 1, 1, -1] if output_rank == 4 else [0, 1, -1], dtype=np.int64)),
     ]
-    nodes = []
+    nodes = list(qdq_nodes)
     token_input = "input"
     if input_dtype != TensorProto.INT64:
         # Only for the invalid fixture: a model whose `input` is not int64.
@@ -161,6 +185,12 @@ def write_piper(root):
             "voices": [{"id": v[0], "model": v[0] + ".onnx", "config": v[0] + ".onnx.json"} for v in voices],
         },
     )
+
+    # An int8 (QDQ) export of a voice: it must load and run like the fp32 ones.
+    int8_pack = os.path.join(root, "piper-int8")
+    save(piper_model(14, 0, 4, int8=True), os.path.join(int8_pack, "en_US-fixtureint8-low.onnx"))
+    write_json(os.path.join(int8_pack, "en_US-fixtureint8-low.onnx.json"), piper_config(16000, "low", []))
+    write_json(os.path.join(int8_pack, "manifest.json"), {"engine": "piper", "voices": [{"id": "en_US-fixtureint8-low", "model": "en_US-fixtureint8-low.onnx"}]})
 
     bad = os.path.join(root, "invalid", "piper-float-input")
     save(piper_model(13, 0, 4, input_dtype=TensorProto.FLOAT), os.path.join(bad, "en_US-bad-low.onnx"))
@@ -286,7 +316,7 @@ def write_kokoro(root):
 
 
 def main():
-    for sub in ("piper", "kokoro", "kokoro-int32-speed", "arcodec", "arcodec-fp16", "invalid"):
+    for sub in ("piper", "piper-int8", "kokoro", "kokoro-int32-speed", "arcodec", "arcodec-fp16", "invalid"):
         shutil.rmtree(os.path.join(OUT, sub), ignore_errors=True)
     write_piper(OUT)
     write_kokoro(OUT)
