@@ -10,28 +10,21 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// (answered, busy, no-answer, rejected, failed, cancelled with the SIP code), and once answered the
 /// callee's SDP answer and a dialog we can hang up.
 /// </summary>
-public sealed class OutgoingCall : IDialogCall, ISipCall
+public sealed class OutgoingCall : SipCall
 {
-    private readonly SipUserAgent _agent;
     private readonly TaskCompletionSource<bool> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ringing = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<CallEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _ended = new();
-    private readonly System.Threading.Channels.Channel<Rtp.DtmfDigit> _infoDigits = System.Threading.Channels.Channel.CreateBounded<Rtp.DtmfDigit>(
-        new System.Threading.Channels.BoundedChannelOptions(64) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropOldest });
     private readonly CancellationTokenSource _abandon = new();
     private SipDialog? _dialog;
     private SipRequest? _ack;
 
     internal OutgoingCall(SipUserAgent agent, SipRequest invite, IPEndPoint nextHop, string localSdp)
+        : base(agent, nextHop, localSdp)
     {
-        _agent = agent;
         Invite = invite;
-        RemoteEndPoint = nextHop;
-        LocalSdp = localSdp;
     }
 
-    public string CallId => Invite.CallId ?? string.Empty;
+    public override string CallId => Invite.CallId ?? string.Empty;
 
     public string From => Invite.From ?? string.Empty;
 
@@ -40,9 +33,6 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
     /// <summary>The callee's SDP answer, once answered.</summary>
     public string? RemoteSdp { get; private set; }
 
-    public string? LocalSdp { get; private set; }
-
-    public IPEndPoint RemoteEndPoint { get; }
 
     /// <summary>Completes with true on a 2xx, false when the call was not answered (see <see cref="Outcome"/>).</summary>
     public Task<bool> Answered => _answered.Task;
@@ -56,39 +46,20 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
     /// <summary>The final SIP status (200 when answered), or 408 when nothing answered at all.</summary>
     public int? StatusCode { get; private set; }
 
-    public Task<CallEndReason> Completion => _completion.Task;
-
-    public CancellationToken Ended => _ended.Token;
-
-    /// <summary>Keys the peer sent as SIP INFO (application/dtmf-relay or application/dtmf) rather than in RTP.</summary>
-    public System.Threading.Channels.ChannelReader<Rtp.DtmfDigit> InfoDigits => _infoDigits.Reader;
-
-    void IDialogCall.OnInfoDigit(Rtp.DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
-
-    ReferSubscription? IDialogCall.Refer { get; set; }
-
-    SessionTimer? IDialogCall.Timer { get; set; }
-
-    public Func<string, string?>? SessionUpdateHandler { get; set; }
-
-    void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;
-
-    public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
-        => _agent.TransferAsync(this, target, timeout, cancellationToken);
 
     /// <summary>The INVITE now in flight (a new one, with credentials, after a 401/407).</summary>
     internal SipRequest Invite { get; set; }
 
     internal CancellationToken Abandoned => _abandon.Token;
 
-    SipDialog IDialogCall.Dialog => _dialog!;
+    internal override SipDialog CurrentDialog => _dialog!;
 
     internal SipDialog? Dialog => _dialog;
 
     /// <summary>Before an answer: CANCEL (outcome cancelled). After: BYE.</summary>
-    public async Task HangupAsync(CancellationToken cancellationToken)
+    public override async Task HangupAsync(CancellationToken cancellationToken)
     {
-        if (_completion.Task.IsCompleted)
+        if (Completion.IsCompleted)
         {
             return;
         }
@@ -104,7 +75,7 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
         }
 
         End(CallEndReason.LocalHangup);
-        await _agent.SendByeAsync(this, cancellationToken).ConfigureAwait(false);
+        await Agent.SendByeAsync(this, cancellationToken).ConfigureAwait(false);
     }
 
     internal void OnProvisional(SipResponse response)
@@ -130,10 +101,7 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
         StatusCode = statusCode;
         Outcome = outcome;
         _answered.TrySetResult(false);
-        if (_completion.TrySetResult(CallEndReason.NotAnswered))
-        {
-            _ended.Cancel();
-        }
+        End(CallEndReason.NotAnswered);
     }
 
     /// <summary>The ACK for our 2xx, sent again when the 2xx is retransmitted (§13.2.2.4).</summary>
@@ -150,21 +118,5 @@ public sealed class OutgoingCall : IDialogCall, ISipCall
         _ => "failed",
     };
 
-    void IDialogCall.OnRemoteBye() => End(CallEndReason.RemoteHangup);
-
-    void IDialogCall.OnAck()
-    {
-        // ACKs are ours to send on this side.
-    }
-
-    void IDialogCall.End(CallEndReason reason) => End(reason);
-
-    internal void End(CallEndReason reason)
-    {
-        if (_completion.TrySetResult(reason))
-        {
-            _ended.Cancel();
-            _agent.Forget(this);
-        }
-    }
+    private protected override void Forget() => Agent.Forget(this);
 }

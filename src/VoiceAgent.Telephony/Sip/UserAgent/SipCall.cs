@@ -1,0 +1,85 @@
+using System.Net;
+using System.Threading.Channels;
+using VoiceAgent.Telephony.Rtp;
+using VoiceAgent.Telephony.Sip.Dialogs;
+
+namespace VoiceAgent.Telephony.Sip.UserAgent;
+
+/// <summary>
+/// What every call has, whichever side placed it: how it ended, the keys sent in SIP INFO, the
+/// session it answers re-offers with, transfer, and the dialog state the user agent keeps
+/// (a REFER subscription, a session timer).
+/// </summary>
+public abstract class SipCall : IDialogCall, ISipCall
+{
+    private readonly TaskCompletionSource<CallEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _ended = new();
+    private readonly Channel<DtmfDigit> _infoDigits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+
+    private protected SipCall(SipUserAgent agent, IPEndPoint remote, string? localSdp)
+    {
+        Agent = agent;
+        RemoteEndPoint = remote;
+        LocalSdp = localSdp;
+    }
+
+    public abstract string CallId { get; }
+
+    /// <summary>Where the peer's requests come from, or where ours go first.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>Our current session description (what re-INVITEs that only refresh get again).</summary>
+    public string? LocalSdp { get; private protected set; }
+
+    public Task<CallEndReason> Completion => _completion.Task;
+
+    /// <summary>Cancelled when the call ends for any reason.</summary>
+    public CancellationToken Ended => _ended.Token;
+
+    /// <summary>Keys the peer sent as SIP INFO (application/dtmf-relay or application/dtmf) rather than in RTP.</summary>
+    public ChannelReader<DtmfDigit> InfoDigits => _infoDigits.Reader;
+
+    public Func<string, string?>? SessionUpdateHandler { get; set; }
+
+    private protected SipUserAgent Agent { get; }
+
+    public abstract Task HangupAsync(CancellationToken cancellationToken);
+
+    public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
+        => Agent.TransferAsync(this, target, timeout, cancellationToken);
+
+    internal abstract SipDialog CurrentDialog { get; }
+
+    SipDialog IDialogCall.Dialog => CurrentDialog;
+
+    ReferSubscription? IDialogCall.Refer { get; set; }
+
+    SessionTimer? IDialogCall.Timer { get; set; }
+
+    void IDialogCall.OnInfoDigit(DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
+
+    void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;
+
+    void IDialogCall.OnRemoteBye() => End(CallEndReason.RemoteHangup);
+
+    void IDialogCall.OnAck() => OnAck();
+
+    void IDialogCall.End(CallEndReason reason) => End(reason);
+
+    /// <summary>The ACK for our 2xx arrived (only the answering side waits for one).</summary>
+    private protected virtual void OnAck()
+    {
+    }
+
+    /// <summary>Ends the call once: completes <see cref="Completion"/>, cancels <see cref="Ended"/>, and lets the user agent forget it.</summary>
+    internal void End(CallEndReason reason)
+    {
+        if (_completion.TrySetResult(reason))
+        {
+            _ended.Cancel();
+            Forget();
+        }
+    }
+
+    private protected abstract void Forget();
+}
