@@ -54,7 +54,10 @@ internal static class BaresipComparisonBenchmark
             var hostCpu = Process.GetCurrentProcess().TotalProcessorTime - hostBefore;
             var baresipCpu = ProcessCpu(baresip.Id) - baresipBefore;
             var elapsed = wall.Elapsed.TotalSeconds;
-            var stillUp = (await host.Http.GetFromJsonAsync<List<CallView>>("/v1/calls?limit=1000"))!.Count(c => c.State == "answered");
+            var all = (await host.Http.GetFromJsonAsync<List<CallView>>("/v1/calls?limit=1000"))!;
+            var stillUp = all.Count(c => c.State == "answered");
+            var ended = string.Join(", ", all.Where(c => c.State == "ended").GroupBy(c => c.EndReason).Select(g => $"{g.Key}: {g.Count()}"));
+            Console.WriteLine($"ended during the run: {(ended.Length == 0 ? "none" : ended)}");
 
             Console.WriteLine($"calls: {calls} requested, {answered} answered, {stillUp} still up after the window; {seconds} s window, {Environment.ProcessorCount} cores, G.711 μ-law, a WAV streamed both ways");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"VoiceAgent host process: {hostCpu.TotalMilliseconds / elapsed:F0} ms CPU/s ({hostCpu.TotalMilliseconds / elapsed / 10:F1}% of a core), {hostCpu.TotalMilliseconds / elapsed / Math.Max(1, stillUp):F3} ms/s per call"));
