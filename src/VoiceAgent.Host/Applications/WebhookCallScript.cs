@@ -125,6 +125,19 @@ internal sealed class WebhookCallScript
             case HangupVerb:
                 await _call.Call.HangupAsync(cancellationToken);
                 return false;
+            case SendDigitsVerb send:
+                if (!_call.Stream.SendDigits(send.Digits))
+                {
+                    ReportError("sendDigits: the call negotiated no telephone-event, so keys cannot be sent");
+                    return true;
+                }
+
+                while (_call.Stream.PendingDigits > 0)
+                {
+                    await Task.Delay(20, _call.Ended);
+                }
+
+                return true;
             case TransferVerb transfer:
                 return !await TransferAsync(transfer, cancellationToken);
             case RedirectVerb redirect:

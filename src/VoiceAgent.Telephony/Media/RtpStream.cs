@@ -73,6 +73,7 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         _sequence = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
         _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         _dtmf = new DtmfEventDecoder(format.TelephoneEventClockRate);
+        _dtmfOut = new DtmfEventSender(format.TelephoneEventClockRate);
         _decoder = format.Decoder;
         // Up to 120 ms per packet (RFC 7587 allows Opus frames up to 120 ms).
         _decoded = new short[encoder.SampleRate * 120 / 1000];
@@ -210,9 +211,32 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         }
     }
 
+    private readonly DtmfEventSender _dtmfOut;
+
+    /// <summary>
+    /// Sends keys to the peer as RFC 4733 events (an IVR on an outbound call), in place of audio while
+    /// each key lasts. False when no telephone-event was negotiated or a character is not a key.
+    /// </summary>
+    public bool SendDigits(string digits) => _telephoneEventPayloadType is not null && _dtmfOut.Queue(digits);
+
+    /// <summary>Keys still queued or being sent.</summary>
+    public int PendingDigits => _dtmfOut.Pending;
+
     private void SendPacket(long now)
     {
         _lastSend = now;
+        if (_telephoneEventPayloadType is { } eventType && _dtmfOut.TryNext(_packet.AsSpan(RtpHeader.Size, 4), out var first, out var slots))
+        {
+            // The event's packets all carry its start timestamp; audio waits (the playout is not read).
+            var start = _timestamp - (uint)(slots * _timestampStep);
+            new RtpHeader(first, (byte)eventType, _sequence, start, _ssrc).Write(_packet);
+            _sequence++;
+            _timestamp += (uint)_timestampStep;
+            _inTalkspurt = false;
+            TrySend(RtpHeader.Size + 4);
+            return;
+        }
+
         // Silence is encoded like speech (zeros): stateful codecs (Opus, G.722) must see a continuous signal.
         var speech = Playout.TryReadFrame(_frame);
         if (!speech)
@@ -235,9 +259,14 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         new RtpHeader(marker, _payloadType, _sequence, _timestamp, _ssrc).Write(_packet);
         _sequence++;
         _timestamp += (uint)_timestampStep;
+        TrySend(RtpHeader.Size + length);
+    }
+
+    private void TrySend(int length)
+    {
         try
         {
-            var sent = _socket.SendTo(_packet.AsSpan(0, RtpHeader.Size + length), SocketFlags.None, Volatile.Read(ref _remote));
+            var sent = _socket.SendTo(_packet.AsSpan(0, length), SocketFlags.None, Volatile.Read(ref _remote));
             Interlocked.Increment(ref _packetsSent);
             Interlocked.Add(ref _bytesSent, sent);
         }

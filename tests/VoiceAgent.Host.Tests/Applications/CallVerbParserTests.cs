@@ -14,6 +14,7 @@ public sealed class CallVerbParserTests
              {"verb": "play", "file": "jingle.wav"},
              {"verb": "transfer", "to": "sip:agent@example.com"},
              {"verb": "redirect", "url": "https://app.example.com/next"},
+             {"verb": "sendDigits", "digits": "12#"},
              {"verb": "hangup"}]
             """);
 
@@ -27,6 +28,7 @@ public sealed class CallVerbParserTests
                 new PlayVerb("jingle.wav", false),
                 new TransferVerb("sip:agent@example.com"),
                 new RedirectVerb(new Uri("https://app.example.com/next")),
+                new SendDigitsVerb("12#"),
                 new HangupVerb(),
             },
             result.Verbs);
@@ -41,6 +43,7 @@ public sealed class CallVerbParserTests
     [InlineData("""[{"verb": "gather", "finishOnKey": "x"}]""", "verbs[0]: finishOnKey must be one DTMF key")]
     [InlineData("""[{"verb": "redirect", "url": "file:///etc/passwd"}]""", "verbs[0]: 'url' must be an absolute http or https URL")]
     [InlineData("""[42]""", "verbs[0]: must be an object")]
+    [InlineData("""[{"verb": "sendDigits", "digits": "12x"}]""", "verbs[0]: 'digits' must be up to 64 keys")]
     [InlineData("""{"verb": "say", "text": "not an array"}""", "must be a JSON array")]
     [InlineData("""[{"verb": "say", "text": "x" """, "not valid JSON")]
     public void A_verb_that_cannot_run_is_left_out_and_reported(string json, string expected)

@@ -199,4 +199,19 @@ public sealed class OutboundCallTests
         Assert.Contains("Inbound:WebhookSecret", problem, StringComparison.Ordinal);
         Assert.Contains("\"retries\"", problem, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Send_digits_presses_keys_that_the_far_end_decodes()
+    {
+        await using var caller = await RunningHost.StartAsync();
+        await using var callee = await RunningHost.StartAsync("--Inbound:Greeting=Hi."); // the demo line: says the key, hangs up on #
+
+        var id = await PlaceAsync(caller, new { to = callee.Uri(), verbs = new object[] { new { verb = "pause", seconds = 1 }, new { verb = "sendDigits", digits = "7#" }, new { verb = "pause", seconds = 5 } } });
+
+        var far = await callee.WaitForCallAsync(c => c.State == "ended", TimeSpan.FromSeconds(15));
+        Assert.Equal(["7", "#"], far.Events.Where(e => e.Name == "dtmf").Select(e => e.Detail));
+        Assert.Equal("local-hangup", far.EndReason); // the demo hung up on '#'
+        var near = await WaitForEndAsync(caller, id, TimeSpan.FromSeconds(5));
+        Assert.Equal("remote-hangup", near.EndReason);
+    }
 }

@@ -26,3 +26,6 @@ internal sealed record TransferVerb(string To) : CallVerb("transfer");
 
 /// <summary><c>redirect</c>: fetch the verbs that replace the remaining ones from another URL, which then receives the call's events.</summary>
 internal sealed record RedirectVerb(Uri Url) : CallVerb("redirect");
+
+/// <summary><c>sendDigits</c>: press keys towards the other side (RFC 4733 events), e.g. to work an IVR on an outbound call.</summary>
+internal sealed record SendDigitsVerb(string Digits) : CallVerb("sendDigits");

@@ -74,7 +74,10 @@ internal static class CallVerbParser
             "hangup" => context.Check([], () => new HangupVerb()),
             "transfer" => context.Check(["to"], () => context.RequiredString("to") is { } to ? new TransferVerb(to) : null),
             "redirect" => context.Check(["url"], () => context.RequiredUrl("url") is { } url ? new RedirectVerb(url) : null),
-            _ => context.Error($"unknown verb '{name}' (known: say, play, gather, pause, hangup, transfer, redirect)"),
+            "sendDigits" => context.Check(["digits"], () => context.RequiredString("digits") is { } digits
+                ? digits.Length <= 64 && digits.All(c => "0123456789*#ABCDabcd".Contains(c, StringComparison.Ordinal)) ? new SendDigitsVerb(digits) : context.Error<SendDigitsVerb>("'digits' must be up to 64 keys of 0-9, *, #, A-D")
+                : null),
+            _ => context.Error($"unknown verb '{name}' (known: say, play, gather, pause, hangup, transfer, redirect, sendDigits)"),
         };
     }
 
