@@ -26,7 +26,7 @@ internal sealed record MediaSettings(IReadOnlyList<AudioCodecDescriptor> Codecs,
         var opus = new OpusEncoderSettings
         {
             Bitrate = reader.ReadInt("Media:Opus:Bitrate", 24000, 6000, 510000),
-            Complexity = reader.ReadInt("Media:Opus:Complexity", 5, 0, 10),
+            Complexity = reader.ReadInt("Media:Opus:Complexity", 2, 0, 10),
             InbandFec = reader.ReadBool("Media:Opus:Fec", false),
         };
         return new MediaSettings(codecs, opus);

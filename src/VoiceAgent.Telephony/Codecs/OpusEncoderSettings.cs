@@ -8,8 +8,12 @@ public sealed record OpusEncoderSettings
     /// <summary>Target bitrate in bit/s; 24 kbit/s is transparent for wideband speech.</summary>
     public int Bitrate { get; init; } = 24000;
 
-    /// <summary>0-10; 5 keeps encoding cheap on a server sharing cores with the pipeline.</summary>
-    public int Complexity { get; init; } = 5;
+    /// <summary>
+    /// 0-10. 2 by default: measured on 2 cores with the synthesizer busy, 150 calls keep their 20 ms
+    /// pacing at complexity 2 (p99 10.6 ms) and fall seconds behind at 5 (bench/README.md); for 24 kbit/s
+    /// telephone speech the quality difference is small. Raise it when there are cores to spare.
+    /// </summary>
+    public int Complexity { get; init; } = 2;
 
     /// <summary>In-band forward error correction.</summary>
     public bool InbandFec { get; init; }
