@@ -16,14 +16,14 @@ namespace VoiceAgent.Bench;
 /// while the espeak engine synthesizes continuously. Reports each packet's departure deviation from
 /// its RTP timestamp's place on the timeline (p50/p99: what a receiver's playout sees as jitter;
 /// talkspurt re-phasing moves the timestamps with the time, so it is not counted) and CPU per call.
-/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- media [seconds=10] [opusComplexity=5]
+/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- media [seconds=10] [opusComplexity=2]
 /// </summary>
 internal static class MediaPacingBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
-        var complexity = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5;
+        var complexity = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2;
         ThreadPool.GetMinThreads(out var workers, out var io);
         ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
         await using var engine = new EspeakEngine();
