@@ -91,7 +91,6 @@ internal sealed class InboundCallHandler(
         await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
         record.AttachMedia(() => stream.Statistics);
         var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
-        _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended);
         var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
         var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, sessionId);
         call.SessionUpdateHandler = new CallMediaSession(negotiator, stream, record, settings.Sip.PublicAddress, media, sessionId, time).AnswerOffer;
@@ -104,6 +103,7 @@ internal sealed class InboundCallHandler(
             stream.Start();
             acknowledged = call.AnswerAsync(answer, cancellationToken);
             clock.Register(stream);
+            _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended); // the peer sends RTP once it has our answer
             record.MarkAnswered(media.Codec, time.GetUtcNow());
             HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
             return Task.CompletedTask;

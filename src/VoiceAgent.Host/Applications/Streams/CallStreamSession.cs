@@ -181,7 +181,7 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
 
                 if (count > 0)
                 {
-                    await SendAsync(MemoryMarshalBytes(pcm.AsSpan(0, count)), WebSocketMessageType.Binary, cancellationToken);
+                    await SendAsync(ToLittleEndianBytes(pcm.AsSpan(0, count)), WebSocketMessageType.Binary, cancellationToken);
                 }
             }
         }
@@ -190,7 +190,7 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
         }
     }
 
-    private static byte[] MemoryMarshalBytes(ReadOnlySpan<short> samples)
+    private static byte[] ToLittleEndianBytes(ReadOnlySpan<short> samples)
     {
         var bytes = new byte[samples.Length * 2];
         for (var i = 0; i < samples.Length; i++)
