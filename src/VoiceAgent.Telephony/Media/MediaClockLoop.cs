@@ -83,12 +83,15 @@ internal sealed class MediaClockLoop : IAsyncDisposable
                     LateTicks++;
                 }
 
-                var now = Stopwatch.GetTimestamp();
+                // Streams see the tick's scheduled time, not the moment this thread woke: their 20 ms
+                // deadlines then fall exactly on ticks (4 per frame) and a wake-up a few microseconds
+                // earlier than the last one cannot push a packet a whole tick late.
+                var tick = Math.Max(deadline, start + (n * frameTicks));
                 foreach (var client in Volatile.Read(ref _clients))
                 {
                     try
                     {
-                        client.OnTick(now);
+                        client.OnTick(tick);
                     }
                     catch (Exception)
                     {

@@ -26,7 +26,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private readonly byte _payloadType;
     private readonly uint _ssrc;
     private readonly int _timestampStep;
-    private readonly long _halfTick;
     private readonly DtmfEventDecoder _dtmf;
     private readonly Channel<DtmfDigit> _digits;
     private readonly CancellationTokenSource _stopping = new();
@@ -69,7 +68,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         _frame = new short[samplesPerFrame];
         _packet = new byte[RtpHeader.Size + encoder.MaxPayloadBytes];
         _timestampStep = encoder.ClockRate / 50;
-        _halfTick = (long)(MediaClock.Resolution.TotalSeconds * Stopwatch.Frequency / 2);
         // RFC 3550 §5.1: SSRC, initial sequence number and timestamp are random.
         _ssrc = (uint)RandomNumberGenerator.GetInt32(int.MinValue, int.MaxValue);
         _sequence = (ushort)RandomNumberGenerator.GetInt32(0, 65536);
@@ -191,10 +189,8 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
             return;
         }
 
-        // The clock ticks every 5 ms and wakes a little late by varying amounts; a deadline missed by
-        // microseconds would wait a whole tick. Within half a tick of its deadline a packet goes now
-        // (measured: this took a constant 5 ms lateness out of the pacing figures).
-        if (now >= _nextSend - _halfTick)
+        // `now` is the clock's scheduled tick time, so deadlines set from it fall on ticks exactly.
+        if (now >= _nextSend)
         {
             SendPacket(now);
             _nextSend += _frameTicks;
