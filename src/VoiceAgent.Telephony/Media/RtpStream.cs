@@ -15,7 +15,7 @@ namespace VoiceAgent.Telephony.Media;
 /// latches to their source address (symmetric RTP, RFC 4961) and decodes RFC 4733 DTMF.
 /// Pre-allocated buffers: nothing is allocated per packet.
 /// </summary>
-public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
+public sealed partial class RtpStream : IMediaClockClient, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly IAudioEncoder _encoder;
@@ -53,6 +53,10 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
     private long _lastReceived;
     private long _malformedReceived;
     private long _digitsDropped;
+    private RtcpSession? _rtcp;
+    private uint? _remoteSsrc;
+    private readonly DtmfEventSender _dtmfOut;
+    private bool _sending = true;
 
     public RtpStream(Socket socket, RtpStreamFormat format, IPEndPoint remote, Action<int>? onClosed = null)
     {
@@ -141,8 +145,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         return channel.Reader;
     }
 
-    private RtcpSession? _rtcp;
-    private uint? _remoteSsrc;
 
     /// <summary>Starts receiving the caller's packets, and RTCP on the next port when it is free.</summary>
     public void Start()
@@ -155,17 +157,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         _rtcp = RtcpSession.TryOpen(this, ((IPEndPoint)_socket.LocalEndPoint!).Address);
         _rtcp?.Start();
         _receiveLoop = Task.Run(ReceiveLoopAsync);
-    }
-
-    /// <summary>The peer's SSRC and a copy of the reception counters, for RTCP report blocks.</summary>
-    internal (uint? RemoteSsrc, (long Expected, long Received, long Lost, uint ExtendedHighestSequence, uint JitterTimestampUnits)? Reception) ReceptionSnapshot()
-    {
-        lock (_reception)
-        {
-            return _remoteSsrc is null
-                ? (null, null)
-                : (_remoteSsrc, (_reception.Expected, _reception.Received, _reception.Lost, _reception.ExtendedHighestSequence, _reception.JitterTimestampUnits));
-        }
     }
 
     /// <summary>
@@ -212,7 +203,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         }
     }
 
-    private readonly DtmfEventSender _dtmfOut;
 
     /// <summary>
     /// Sends keys to the peer as RFC 4733 events (an IVR on an outbound call), in place of audio while
@@ -280,104 +270,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
-    {
-        var buffer = new byte[2048];
-        var source = new SocketAddress(_socket.AddressFamily);
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
-        {
-            int length;
-            try
-            {
-                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            catch (ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException)
-            {
-                continue; // ICMP errors surface on receive on Linux; the socket stays usable.
-            }
-
-            var packet = buffer.AsSpan(0, length);
-            if (!RtpHeader.TryParse(packet, out var header, out var offset, out var payloadLength))
-            {
-                Interlocked.Increment(ref _malformedReceived);
-                continue;
-            }
-
-            Interlocked.Increment(ref _packetsReceived);
-            Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
-            if (!_latched)
-            {
-                Latch(source);
-            }
-
-            if (header.PayloadType == _telephoneEventPayloadType)
-            {
-                if (_dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
-                {
-                    _digits.Writer.TryWrite(digit);
-                }
-            }
-            else if (header.PayloadType == _payloadType)
-            {
-                OnCallerAudio(header, packet.Slice(offset, payloadLength));
-            }
-        }
-    }
-
-    /// <summary>
-    /// The caller's audio: statistics, then a small reorder buffer, then decode in sequence order;
-    /// a packet that never came is concealed by the codec (Opus PLC) or played as silence.
-    /// </summary>
-    private void OnCallerAudio(RtpHeader header, ReadOnlySpan<byte> payload)
-    {
-        lock (_reception)
-        {
-            _reception.Update(header.SequenceNumber, header.Timestamp, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
-            _remoteSsrc = header.Ssrc;
-        }
-
-        if (_decoder is null)
-        {
-            return;
-        }
-
-        _jitter.Push(header.SequenceNumber, payload);
-        while (_jitter.TryPop(_payloadScratch, out var length, out var lost))
-        {
-            var samples = lost ? _decoder.Conceal(_decoded, _frame.Length) : _decoder.Decode(_payloadScratch.AsSpan(0, length), _decoded);
-            if (samples > 0)
-            {
-                OnCallerFrame(_decoded.AsSpan(0, samples));
-            }
-        }
-    }
-
-    private void OnCallerFrame(ReadOnlySpan<short> frame)
-    {
-        if (_vad.Process(frame, _encoder.SampleRate) is { } transition)
-        {
-            _voiceActivity.Writer.TryWrite(new VoiceActivityEvent(transition, Stopwatch.GetTimestamp()));
-        }
-
-        lock (_subscribers)
-        {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryWrite(frame.ToArray());
-            }
-        }
-    }
-
-    private bool _sending = true;
 
     /// <summary>
     /// False while our direction is recvonly or inactive (the peer put the call on hold, RFC 3264
@@ -395,14 +287,6 @@ public sealed class RtpStream : IMediaClockClient, IAsyncDisposable
         Volatile.Write(ref _remoteEndPoint, remote);
         Volatile.Write(ref _remote, remote.Serialize());
         _latched = false;
-    }
-
-    private void Latch(SocketAddress source)
-    {
-        var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
-        Volatile.Write(ref _remoteEndPoint, endPoint);
-        Volatile.Write(ref _remote, endPoint.Serialize());
-        _latched = true;
     }
 
     public async ValueTask DisposeAsync()

@@ -8,7 +8,7 @@ using VoiceAgent.Telephony.Sip.Transactions;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
-/// <summary>The UAC half: placing calls (RFC 3261 §8.1, §13.2), CANCEL (§9.1), and the ACK for 2xx.</summary>
+/// <summary>The UAC half: placing calls (RFC 3261 §8.1, §13.2), CANCEL (§9.1), the ACK for 2xx, and matching responses to our client transactions (§17.1.3).</summary>
 public sealed partial class SipUserAgent
 {
     private readonly DigestAuthenticator _digest = new();
@@ -218,4 +218,49 @@ public sealed partial class SipUserAgent
         => IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) ? new IPEndPoint(address, uri.Port ?? 5060) : null;
 
     private static string NewBranch() => "z9hG4bK" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
+
+    /// <summary>§17.1.3: a response matches the client transaction of its top Via branch and CSeq method.</summary>
+    private void HandleResponse(SipResponse response)
+    {
+        if (response.TopVia is not { } top || !SipVia.TryParse(top, out var via) || via!.Branch is not { } branch
+            || !SipCSeq.TryParse(response.Headers.Get(SipHeaderNames.CSeq), out var cseq))
+        {
+            return;
+        }
+
+        if (cseq.Method != SipMethods.Invite)
+        {
+            if (_clientTransactions.TryGetValue(ClientKey(branch, cseq.Method), out var transaction))
+            {
+                transaction.OnResponse(response);
+            }
+
+            return;
+        }
+
+        if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call && SameCSeq(response, call.Invite))
+        {
+            // A retransmitted 2xx (whether or not its transaction is gone yet): the dialog sends the same ACK again (§13.2.2.4).
+            _ = SendAsync(ack, call.RemoteEndPoint);
+        }
+        else if (_inviteClientTransactions.TryGetValue(branch, out var invite))
+        {
+            invite.OnResponse(response);
+        }
+    }
+
+    private static bool SameCSeq(SipResponse response, SipRequest invite)
+        => SipCSeq.TryParse(response.Headers.Get(SipHeaderNames.CSeq), out var a) && SipCSeq.TryParse(invite.Headers.Get(SipHeaderNames.CSeq), out var b) && a.Number == b.Number;
+
+    private OutgoingCall? FindOutgoing(SipResponse response)
+    {
+        SipNameAddress.TryParse(response.From ?? string.Empty, out var from);
+        SipNameAddress.TryParse(response.To ?? string.Empty, out var to);
+        return from?.Tag is { } localTag && to?.Tag is { } remoteTag
+            && _callsByDialog.TryGetValue(SipDialog.KeyOf(response.CallId ?? string.Empty, localTag, remoteTag), out var call)
+            ? call as OutgoingCall
+            : null;
+    }
+
+    private static string ClientKey(string branch, string method) => branch + "|" + method;
 }

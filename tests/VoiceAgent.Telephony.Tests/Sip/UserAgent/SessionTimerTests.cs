@@ -6,33 +6,9 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 namespace VoiceAgent.Telephony.Tests.Sip.UserAgent;
 
 /// <summary>Session timers (RFC 4028) with intervals of seconds (the minimum is lowered for the test).</summary>
-public sealed class SessionTimerTests : IAsyncLifetime
+public sealed class SessionTimerTests : InMemoryAgentTest
 {
-    private const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
-    private readonly InMemorySipTransport _transport = new();
-    private readonly RecordingCallHandler _handler = new();
-    private readonly CancellationTokenSource _stop = new();
-    private SipUserAgent _agent = null!;
-    private Task _loop = Task.CompletedTask;
-
-    public Task InitializeAsync()
-    {
-        var options = new SipUserAgentOptions("127.0.0.1", 5060)
-        {
-            Timers = new SipTimerOptions { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80) },
-            MinSessionExpiresSeconds = 2,
-            SessionExpiresSeconds = 2,
-        };
-        _agent = new SipUserAgent(_transport, options, _handler, TimeProvider.System, NullLogger<SipUserAgent>.Instance);
-        _loop = _agent.RunAsync(_stop.Token);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _loop;
-    }
+    protected override SipUserAgentOptions Options => base.Options with { MinSessionExpiresSeconds = 2, SessionExpiresSeconds = 2 };
 
     private static string Invite(string sessionExpires, string supported = "timer", string callId = "st-1") =>
         $"INVITE sip:bot@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bK{callId};rport\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\n" +
@@ -41,12 +17,12 @@ public sealed class SessionTimerTests : IAsyncLifetime
 
     private async Task<(IncomingCall Call, SipResponse Ok)> AnswerAsync(string sessionExpires, string callId = "st-1")
     {
-        _transport.Inject(Invite(sessionExpires, callId: callId));
-        var call = await _handler.NextCallAsync();
+        Transport.Inject(Invite(sessionExpires, callId: callId));
+        var call = await Handler.NextCallAsync();
         var answering = call.AnswerAsync(Sdp, CancellationToken.None);
-        var ok = await _transport.NextSentAsync<SipResponse>(r => r.StatusCode == 200 && r.CallId == callId);
+        var ok = await Transport.NextSentAsync<SipResponse>(r => r.StatusCode == 200 && r.CallId == callId);
         Assert.True(SipNameAddress.TryParse(ok.To!, out var to));
-        _transport.Inject(
+        Transport.Inject(
             $"ACK sip:voiceagent@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKack{callId}\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\n" +
             $"To: <sip:bot@127.0.0.1>;tag={to!.Tag}\r\nCall-ID: {callId}\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
         Assert.True(await answering.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -65,10 +41,10 @@ public sealed class SessionTimerTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             await Task.Delay(800);
-            _transport.Inject(
+            Transport.Inject(
                 $"UPDATE sip:voiceagent@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKupd{i}\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\n" +
                 $"To: <sip:bot@127.0.0.1>;tag={to!.Tag}\r\nCall-ID: st-1\r\nCSeq: {10 + i} UPDATE\r\nSession-Expires: 2;refresher=uac\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
-            var refreshed = await _transport.NextSentAsync<SipResponse>(r => r.Headers.Get("CSeq") == $"{10 + i} UPDATE");
+            var refreshed = await Transport.NextSentAsync<SipResponse>(r => r.Headers.Get("CSeq") == $"{10 + i} UPDATE");
             Assert.Equal(200, refreshed.StatusCode);
             Assert.Equal("2;refresher=uac", refreshed.Headers.Get("Session-Expires"));
         }
@@ -76,7 +52,7 @@ public sealed class SessionTimerTests : IAsyncLifetime
         Assert.False(call.Completion.IsCompleted);
 
         // Then no more refreshes: BYE after the interval minus a third.
-        var bye = await _transport.NextSentAsync<SipRequest>(r => r.Method == "BYE", timeoutMs: 4000);
+        var bye = await Transport.NextSentAsync<SipRequest>(r => r.Method == "BYE", timeoutMs: 4000);
         Assert.Equal("st-1", bye.CallId);
         Assert.Equal(CallEndReason.SessionExpired, await call.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
     }
@@ -84,19 +60,19 @@ public sealed class SessionTimerTests : IAsyncLifetime
     [Fact]
     public async Task When_the_caller_does_not_support_timers_we_refresh_with_update()
     {
-        _transport.Inject(Invite("2", supported: "replaces", callId: "st-2"));
-        var call = await _handler.NextCallAsync();
+        Transport.Inject(Invite("2", supported: "replaces", callId: "st-2"));
+        var call = await Handler.NextCallAsync();
         var answering = call.AnswerAsync(Sdp, CancellationToken.None);
-        var ok = await _transport.NextSentAsync<SipResponse>(r => r.StatusCode == 200 && r.CallId == "st-2");
+        var ok = await Transport.NextSentAsync<SipResponse>(r => r.StatusCode == 200 && r.CallId == "st-2");
         Assert.Equal("2;refresher=uas", ok.Headers.Get("Session-Expires"));
         Assert.Null(ok.Headers.Get("Require"));
         Assert.True(SipNameAddress.TryParse(ok.To!, out var to));
-        _transport.Inject(
+        Transport.Inject(
             $"ACK sip:voiceagent@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKackst2\r\nFrom: <sip:alice@127.0.0.1>;tag=a1\r\n" +
             $"To: <sip:bot@127.0.0.1>;tag={to!.Tag}\r\nCall-ID: st-2\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
         await answering;
 
-        var update = await _transport.NextSentAsync<SipRequest>(r => r.Method == "UPDATE", timeoutMs: 3000);
+        var update = await Transport.NextSentAsync<SipRequest>(r => r.Method == "UPDATE", timeoutMs: 3000);
         Assert.Equal("2;refresher=uas", update.Headers.Get("Session-Expires"));
         Assert.Equal("sip:alice@127.0.0.1:5094", update.RequestUri);
         await call.HangupAsync(CancellationToken.None);
@@ -105,9 +81,9 @@ public sealed class SessionTimerTests : IAsyncLifetime
     [Fact]
     public async Task An_interval_below_our_minimum_gets_422_with_min_se()
     {
-        _transport.Inject(Invite("1", callId: "st-3"));
+        Transport.Inject(Invite("1", callId: "st-3"));
 
-        var refused = await _transport.NextSentAsync<SipResponse>(r => r.CallId == "st-3" && r.StatusCode >= 200);
+        var refused = await Transport.NextSentAsync<SipResponse>(r => r.CallId == "st-3" && r.StatusCode >= 200);
         Assert.Equal(422, refused.StatusCode);
         Assert.Equal("2", refused.Headers.Get("Min-SE"));
     }
@@ -115,16 +91,16 @@ public sealed class SessionTimerTests : IAsyncLifetime
     [Fact]
     public async Task Our_invites_ask_for_a_timer_and_we_refresh_when_the_callee_makes_us_the_refresher()
     {
-        var call = _agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5)));
-        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5)));
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
         Assert.Equal("2", invite.Headers.Get("Session-Expires"));
         Assert.Contains("timer", invite.Headers.Get("Supported"), StringComparison.Ordinal);
-        _transport.Inject(
+        Transport.Inject(
             $"SIP/2.0 200 OK\r\nVia: {invite.TopVia}\r\nFrom: {invite.From}\r\nTo: {invite.To};tag=b1\r\nCall-ID: {invite.CallId}\r\nCSeq: 1 INVITE\r\n" +
             $"Contact: <sip:bob@127.0.0.1:5094>\r\nSession-Expires: 2;refresher=uac\r\nRequire: timer\r\nContent-Type: application/sdp\r\nContent-Length: {Sdp.Length}\r\n\r\n{Sdp}");
         Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
 
-        var update = await _transport.NextSentAsync<SipRequest>(r => r.Method == "UPDATE", timeoutMs: 3000);
+        var update = await Transport.NextSentAsync<SipRequest>(r => r.Method == "UPDATE", timeoutMs: 3000);
         Assert.Equal("2;refresher=uac", update.Headers.Get("Session-Expires"));
         await call.HangupAsync(CancellationToken.None);
     }

@@ -8,27 +8,8 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 namespace VoiceAgent.Telephony.Tests.Sip.UserAgent;
 
 /// <summary>The REGISTER client (RFC 3261 §10.2) against a scripted registrar on the in-memory transport.</summary>
-public sealed class SipRegistrationTests : IAsyncLifetime
+public sealed class SipRegistrationTests : InMemoryAgentTest
 {
-    private readonly InMemorySipTransport _transport = new();
-    private readonly CancellationTokenSource _stop = new();
-    private SipUserAgent _agent = null!;
-    private Task _loop = Task.CompletedTask;
-
-    public Task InitializeAsync()
-    {
-        var options = new SipUserAgentOptions("127.0.0.1", 5060) { Timers = new SipTimerOptions { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80) } };
-        _agent = new SipUserAgent(_transport, options, new RecordingCallHandler(), TimeProvider.System, NullLogger<SipUserAgent>.Instance);
-        _loop = _agent.RunAsync(_stop.Token);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _loop;
-    }
-
     private static string Response(SipRequest request, int status, string reason, string extra = "") =>
         $"SIP/2.0 {status} {reason}\r\nVia: {request.TopVia}\r\nFrom: {request.From}\r\nTo: {request.To};tag=reg1\r\nCall-ID: {request.CallId}\r\n" +
         $"CSeq: {request.Headers.Get("CSeq")}\r\n{extra}Content-Length: 0\r\n\r\n";
@@ -39,15 +20,15 @@ public sealed class SipRegistrationTests : IAsyncLifetime
     [Fact]
     public async Task Registers_through_a_challenge_refreshes_before_expiry_and_unregisters_when_stopped()
     {
-        var registration = _agent.Register(new RegistrationOptions(InMemorySipTransport.Peer, "trunk.example", "1001", new DigestCredentials("1001", "pw"), TimeSpan.FromSeconds(60)));
+        var registration = Agent.Register(new RegistrationOptions(InMemorySipTransport.Peer, "trunk.example", "1001", new DigestCredentials("1001", "pw"), TimeSpan.FromSeconds(60)));
 
-        var first = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER");
+        var first = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER");
         Assert.Equal("sip:trunk.example", first.RequestUri);
         Assert.Equal("60", first.Headers.Get("Expires"));
         Assert.StartsWith("<sip:1001@trunk.example>", first.From, StringComparison.Ordinal);
-        _transport.Inject(Response(first, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"trunk.example\", nonce=\"abc\"\r\n"));
+        Transport.Inject(Response(first, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"trunk.example\", nonce=\"abc\"\r\n"));
 
-        var second = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("Authorization") is not null);
+        var second = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("Authorization") is not null);
         Assert.Equal(first.CallId, second.CallId);
         Assert.Equal("2 REGISTER", second.Headers.Get("CSeq"));
         // What a registrar checks, computed here independently (RFC 2069 form: no qop offered).
@@ -55,18 +36,18 @@ public sealed class SipRegistrationTests : IAsyncLifetime
         Assert.Contains($"response=\"{expected}\"", second.Headers.Get("Authorization"), StringComparison.Ordinal);
 
         // The registrar grants only 2 s on our Contact: the refresh comes at 80% of that.
-        _transport.Inject(Response(second, 200, "OK", "Contact: <sip:1001@127.0.0.1:5060;transport=udp>;expires=2\r\n"));
+        Transport.Inject(Response(second, 200, "OK", "Contact: <sip:1001@127.0.0.1:5060;transport=udp>;expires=2\r\n"));
         await WaitForStateAsync(registration, "registered");
         Assert.Equal(200, registration.State.LastStatus);
-        var refresh = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("CSeq") == "3 REGISTER", timeoutMs: 4000);
-        _transport.Inject(Response(refresh, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"trunk.example\", nonce=\"def\"\r\n"));
-        var refreshed = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("CSeq") == "4 REGISTER");
-        _transport.Inject(Response(refreshed, 200, "OK", "Expires: 60\r\n"));
+        var refresh = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("CSeq") == "3 REGISTER", timeoutMs: 4000);
+        Transport.Inject(Response(refresh, 401, "Unauthorized", "WWW-Authenticate: Digest realm=\"trunk.example\", nonce=\"def\"\r\n"));
+        var refreshed = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("CSeq") == "4 REGISTER");
+        Transport.Inject(Response(refreshed, 200, "OK", "Expires: 60\r\n"));
         await Task.Delay(100);
 
         var stopping = registration.DisposeAsync().AsTask();
-        var removal = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("Expires") == "0");
-        _transport.Inject(Response(removal, 200, "OK"));
+        var removal = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("Expires") == "0");
+        Transport.Inject(Response(removal, 200, "OK"));
         await stopping.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal("unregistered", registration.State.State);
     }
@@ -74,16 +55,16 @@ public sealed class SipRegistrationTests : IAsyncLifetime
     [Fact]
     public async Task A_refused_registration_is_reported_and_retried()
     {
-        await using var registration = _agent.Register(new RegistrationOptions(InMemorySipTransport.Peer, "trunk.example", "1001", null, TimeSpan.FromSeconds(60)) { RetryDelay = TimeSpan.FromMilliseconds(200) });
+        await using var registration = Agent.Register(new RegistrationOptions(InMemorySipTransport.Peer, "trunk.example", "1001", null, TimeSpan.FromSeconds(60)) { RetryDelay = TimeSpan.FromMilliseconds(200) });
 
-        var first = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER");
-        _transport.Inject(Response(first, 403, "Forbidden"));
+        var first = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER");
+        Transport.Inject(Response(first, 403, "Forbidden"));
         await WaitForStateAsync(registration, "failed");
         Assert.Equal(403, registration.State.LastStatus);
         Assert.Contains("403", registration.State.Error, StringComparison.Ordinal);
 
-        var retry = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("CSeq") == "2 REGISTER");
-        _transport.Inject(Response(retry, 200, "OK", "Expires: 60\r\n"));
+        var retry = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER" && r.Headers.Get("CSeq") == "2 REGISTER");
+        Transport.Inject(Response(retry, 200, "OK", "Expires: 60\r\n"));
         await WaitForStateAsync(registration, "registered");
     }
 

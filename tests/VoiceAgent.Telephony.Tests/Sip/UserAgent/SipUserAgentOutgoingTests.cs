@@ -6,30 +6,10 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 namespace VoiceAgent.Telephony.Tests.Sip.UserAgent;
 
 /// <summary>The UAC side (RFC 3261 §13.2, §17.1.1, §9.1) over an in-memory transport with short timers.</summary>
-public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
+public sealed class SipUserAgentOutgoingTests : InMemoryAgentTest
 {
-    private const string Sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
-    private readonly InMemorySipTransport _transport = new();
-    private readonly CancellationTokenSource _stop = new();
-    private SipUserAgent _agent = null!;
-    private Task _loop = Task.CompletedTask;
-
-    public Task InitializeAsync()
-    {
-        var options = new SipUserAgentOptions("127.0.0.1", 5060) { Timers = new SipTimerOptions { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80) } };
-        _agent = new SipUserAgent(_transport, options, new RecordingCallHandler(), TimeProvider.System, NullLogger<SipUserAgent>.Instance);
-        _loop = _agent.RunAsync(_stop.Token);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _loop;
-    }
-
     private OutgoingCall Place(TimeSpan? ring = null)
-        => _agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, ring ?? TimeSpan.FromSeconds(5)));
+        => Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, ring ?? TimeSpan.FromSeconds(5)));
 
     /// <summary>A response to <paramref name="request"/> as the callee would send it (Via, From, To+tag, Call-ID, CSeq copied).</summary>
     private static string Response(SipRequest request, int status, string reason, string? toTag = "b1", string body = "", string extra = "")
@@ -43,26 +23,26 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     public async Task The_invite_is_retransmitted_until_a_response_and_a_2xx_gets_an_ack_in_the_dialog()
     {
         var call = Place();
-        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
-        await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE"); // timer A fired: the same INVITE again
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE"); // timer A fired: the same INVITE again
 
         Assert.StartsWith("<sip:clinic@127.0.0.1>;tag=", invite.From, StringComparison.Ordinal);
         Assert.Equal("application/sdp", invite.ContentType);
-        _transport.Inject(Response(invite, 180, "Ringing"));
+        Transport.Inject(Response(invite, 180, "Ringing"));
         await call.Ringing.WaitAsync(TimeSpan.FromSeconds(5));
-        _transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094;transport=udp>\r\nContent-Type: application/sdp\r\n"));
+        Transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094;transport=udp>\r\nContent-Type: application/sdp\r\n"));
 
         Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
-        var ack = await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        var ack = await Transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
         Assert.Equal("sip:bob@127.0.0.1:5094;transport=udp", ack.RequestUri); // the remote target from Contact
         Assert.Equal("1 ACK", ack.Headers.Get("CSeq"));
         Assert.Equal(200, call.StatusCode);
         Assert.Equal(Sdp, call.RemoteSdp);
 
         // A retransmitted 2xx is acknowledged again (§13.2.2.4); a BYE from the callee ends the call.
-        _transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
-        await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
-        _transport.Inject(
+        Transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
+        await Transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        Transport.Inject(
             $"BYE sip:clinic@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKbye1\r\nFrom: {invite.To};tag=b1\r\nTo: {invite.From}\r\n" +
             $"Call-ID: {invite.CallId}\r\nCSeq: 1 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n");
         Assert.Equal(CallEndReason.RemoteHangup, await call.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -72,14 +52,14 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     public async Task A_busy_callee_is_acknowledged_inside_the_transaction()
     {
         var call = Place();
-        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
 
-        _transport.Inject(Response(invite, 486, "Busy Here"));
+        Transport.Inject(Response(invite, 486, "Busy Here"));
 
         Assert.False(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("busy", call.Outcome);
         Assert.Equal(486, call.StatusCode);
-        var ack = await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        var ack = await Transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
         Assert.Equal(invite.TopVia, ack.TopVia); // same branch: the ACK belongs to the INVITE transaction (§17.1.1.3)
         Assert.EndsWith(";tag=b1", ack.To, StringComparison.Ordinal);
     }
@@ -88,14 +68,14 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     public async Task At_the_ring_timeout_a_ringing_call_is_cancelled_with_the_invites_branch()
     {
         var call = Place(TimeSpan.FromMilliseconds(300));
-        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
-        _transport.Inject(Response(invite, 180, "Ringing"));
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        Transport.Inject(Response(invite, 180, "Ringing"));
 
-        var cancel = await _transport.NextSentAsync<SipRequest>(r => r.Method == "CANCEL");
+        var cancel = await Transport.NextSentAsync<SipRequest>(r => r.Method == "CANCEL");
         Assert.Equal(invite.TopVia, cancel.TopVia);
         Assert.Equal($"{invite.Headers.Get("CSeq")!.Split(' ')[0]} CANCEL", cancel.Headers.Get("CSeq"));
-        _transport.Inject(Response(cancel, 200, "OK", toTag: null));
-        _transport.Inject(Response(invite, 487, "Request Terminated"));
+        Transport.Inject(Response(cancel, 200, "OK", toTag: null));
+        Transport.Inject(Response(invite, 487, "Request Terminated"));
 
         Assert.False(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("no-answer", call.Outcome);
@@ -105,12 +85,12 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     [Fact]
     public async Task A_407_challenge_is_answered_once_with_a_new_invite_carrying_proxy_authorization()
     {
-        var call = _agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
-        var first = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
-        _transport.Inject(Response(first, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n0nce\", qop=\"auth\", algorithm=SHA-256\r\n"));
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
+        var first = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        Transport.Inject(Response(first, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n0nce\", qop=\"auth\", algorithm=SHA-256\r\n"));
 
-        await _transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
-        var second = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE" && r.Headers.Get("Proxy-Authorization") is not null);
+        await Transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        var second = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE" && r.Headers.Get("Proxy-Authorization") is not null);
         Assert.Equal(first.CallId, second.CallId);
         Assert.Equal(first.From, second.From);
         Assert.NotEqual(first.TopVia, second.TopVia); // a new transaction
@@ -121,7 +101,7 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
         Assert.DoesNotContain("trunkpass", authorization, StringComparison.Ordinal);
 
         // Another challenge to the answered INVITE is not answered again: the call fails with it.
-        _transport.Inject(Response(second, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n1\"\r\n"));
+        Transport.Inject(Response(second, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n1\"\r\n"));
         Assert.False(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(407, call.StatusCode);
         Assert.Equal("failed", call.Outcome);
@@ -134,23 +114,23 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     public async Task A_transfer_sends_refer_in_the_dialog_and_follows_the_notify_sipfrags(int referStatus, string? firstFrag, string? finalFrag, int expected)
     {
         var call = Place();
-        var invite = await _transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
-        _transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        Transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
         Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
 
         var transfer = call.TransferAsync("sip:carol@127.0.0.1:5096", TimeSpan.FromSeconds(5), CancellationToken.None);
-        var refer = await _transport.NextSentAsync<SipRequest>(r => r.Method == "REFER");
+        var refer = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REFER");
         Assert.Equal("<sip:carol@127.0.0.1:5096>", refer.Headers.Get("Refer-To"));
         Assert.Equal("sip:bob@127.0.0.1:5094", refer.RequestUri);
-        _transport.Inject(Response(refer, referStatus, referStatus == 202 ? "Accepted" : "Forbidden"));
+        Transport.Inject(Response(refer, referStatus, referStatus == 202 ? "Accepted" : "Forbidden"));
         var cseq = 1;
         foreach (var frag in new[] { firstFrag, finalFrag }.OfType<string>())
         {
-            _transport.Inject(
+            Transport.Inject(
                 $"NOTIFY sip:clinic@127.0.0.1:5060 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5094;branch=z9hG4bKn{cseq}\r\nFrom: {invite.To};tag=b1\r\nTo: {invite.From}\r\n" +
                 $"Call-ID: {invite.CallId}\r\nCSeq: {cseq} NOTIFY\r\nEvent: refer\r\nSubscription-State: {(frag == finalFrag ? "terminated;reason=noresource" : "active")}\r\n" +
                 $"Max-Forwards: 70\r\nContent-Type: message/sipfrag;version=2.0\r\nContent-Length: {frag.Length}\r\n\r\n{frag}");
-            Assert.Equal(200, (await _transport.NextSentAsync<SipResponse>(r => r.Headers.Get("CSeq") == $"{cseq} NOTIFY")).StatusCode);
+            Assert.Equal(200, (await Transport.NextSentAsync<SipResponse>(r => r.Headers.Get("CSeq") == $"{cseq} NOTIFY")).StatusCode);
             cseq++;
         }
 
@@ -160,7 +140,7 @@ public sealed class SipUserAgentOutgoingTests : IAsyncLifetime
     [Fact]
     public void A_target_that_is_not_a_sip_uri_with_an_address_is_refused()
     {
-        Assert.Throws<ArgumentException>(() => _agent.PlaceCall(new OutgoingCallRequest("tel:+15551234", "x", Sdp, TimeSpan.FromSeconds(1))));
-        Assert.Throws<ArgumentException>(() => _agent.PlaceCall(new OutgoingCallRequest("sip:bob@pbx.example.com", "x", Sdp, TimeSpan.FromSeconds(1))));
+        Assert.Throws<ArgumentException>(() => Agent.PlaceCall(new OutgoingCallRequest("tel:+15551234", "x", Sdp, TimeSpan.FromSeconds(1))));
+        Assert.Throws<ArgumentException>(() => Agent.PlaceCall(new OutgoingCallRequest("sip:bob@pbx.example.com", "x", Sdp, TimeSpan.FromSeconds(1))));
     }
 }

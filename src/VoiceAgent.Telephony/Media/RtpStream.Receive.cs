@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using VoiceAgent.Telephony.Media.Vad;
+using VoiceAgent.Telephony.Rtp;
+
+namespace VoiceAgent.Telephony.Media;
+
+/// <summary>The receiving half of a stream: the caller's packets, latching, DTMF, decoding, VAD, subscribers, statistics for RTCP.</summary>
+public sealed partial class RtpStream
+{
+    /// <summary>The peer's SSRC and a copy of the reception counters, for RTCP report blocks.</summary>
+    internal (uint? RemoteSsrc, (long Expected, long Received, long Lost, uint ExtendedHighestSequence, uint JitterTimestampUnits)? Reception) ReceptionSnapshot()
+    {
+        lock (_reception)
+        {
+            return _remoteSsrc is null
+                ? (null, null)
+                : (_remoteSsrc, (_reception.Expected, _reception.Received, _reception.Lost, _reception.ExtendedHighestSequence, _reception.JitterTimestampUnits));
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[2048];
+        var source = new SocketAddress(_socket.AddressFamily);
+        var token = _stopping.Token;
+        while (!token.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await _socket.ReceiveFromAsync(buffer, SocketFlags.None, source, token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                continue; // ICMP errors surface on receive on Linux; the socket stays usable.
+            }
+
+            var packet = buffer.AsSpan(0, length);
+            if (!RtpHeader.TryParse(packet, out var header, out var offset, out var payloadLength))
+            {
+                Interlocked.Increment(ref _malformedReceived);
+                continue;
+            }
+
+            Interlocked.Increment(ref _packetsReceived);
+            Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
+            if (!_latched)
+            {
+                Latch(source);
+            }
+
+            if (header.PayloadType == _telephoneEventPayloadType)
+            {
+                if (_dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
+                {
+                    _digits.Writer.TryWrite(digit);
+                }
+            }
+            else if (header.PayloadType == _payloadType)
+            {
+                OnCallerAudio(header, packet.Slice(offset, payloadLength));
+            }
+        }
+    }
+
+    /// <summary>
+    /// The caller's audio: statistics, then a small reorder buffer, then decode in sequence order;
+    /// a packet that never came is concealed by the codec (Opus PLC) or played as silence.
+    /// </summary>
+    private void OnCallerAudio(RtpHeader header, ReadOnlySpan<byte> payload)
+    {
+        lock (_reception)
+        {
+            _reception.Update(header.SequenceNumber, header.Timestamp, Stopwatch.GetTimestamp(), Stopwatch.Frequency);
+            _remoteSsrc = header.Ssrc;
+        }
+
+        if (_decoder is null)
+        {
+            return;
+        }
+
+        _jitter.Push(header.SequenceNumber, payload);
+        while (_jitter.TryPop(_payloadScratch, out var length, out var lost))
+        {
+            var samples = lost ? _decoder.Conceal(_decoded, _frame.Length) : _decoder.Decode(_payloadScratch.AsSpan(0, length), _decoded);
+            if (samples > 0)
+            {
+                OnCallerFrame(_decoded.AsSpan(0, samples));
+            }
+        }
+    }
+
+    private void OnCallerFrame(ReadOnlySpan<short> frame)
+    {
+        if (_vad.Process(frame, _encoder.SampleRate) is { } transition)
+        {
+            _voiceActivity.Writer.TryWrite(new VoiceActivityEvent(transition, Stopwatch.GetTimestamp()));
+        }
+
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(frame.ToArray());
+            }
+        }
+    }
+
+    private void Latch(SocketAddress source)
+    {
+        var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        Volatile.Write(ref _remoteEndPoint, endPoint);
+        Volatile.Write(ref _remote, endPoint.Serialize());
+        _latched = true;
+    }
+}
