@@ -55,13 +55,11 @@ internal sealed class MediaClockLoop : IAsyncDisposable
         while (Interlocked.CompareExchange(ref _clients, updated, current) != current);
     }
 
-    /// <summary>Whether the thread got its raised scheduling share (nice -15).</summary>
-    public bool Raised { get; private set; }
-
     private void Run()
     {
-        // Packets must leave on time even while the synthesizer keeps a core busy.
-        Raised = Native.ThreadScheduling.TryRaiseCurrentThread(-15);
+        // Packets must leave on time even while the synthesizer keeps a core busy. Best effort:
+        // without CAP_SYS_NICE the thread keeps the default share.
+        Native.ThreadScheduling.TryRaiseCurrentThread(-15);
         try
         {
             var frameTicks = (long)(MediaClock.Resolution.TotalSeconds * Stopwatch.Frequency);

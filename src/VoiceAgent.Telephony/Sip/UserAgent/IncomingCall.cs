@@ -14,7 +14,6 @@ public sealed class IncomingCall : SipCall
 {
     private readonly InviteServerTransaction _transaction;
     private readonly TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SipResponse? _answer;
     private int _finalSent;
 
     internal IncomingCall(SipUserAgent agent, SipRequest invite, InviteServerTransaction transaction, SipDialog dialog, IPEndPoint remote)
@@ -69,7 +68,6 @@ public sealed class IncomingCall : SipCall
 
         LocalSdp = sdpAnswer;
         var ok = Agent.CreateResponse(this, 200, Encoding.UTF8.GetBytes(sdpAnswer));
-        _answer = ok;
         await _transaction.SendResponseAsync(ok).ConfigureAwait(false);
 
         var timers = Agent.Options.Timers;
@@ -154,9 +152,6 @@ public sealed class IncomingCall : SipCall
         await Respond(487, null).ConfigureAwait(false);
         End(CallEndReason.Cancelled);
     }
-
-    /// <summary>A re-INVITE inside the dialog: answer with the same session (a session refresh).</summary>
-    internal SipResponse? CurrentAnswer => _answer;
 
     private protected override void Forget() => Agent.Forget(this);
 }
