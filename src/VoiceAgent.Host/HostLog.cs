@@ -6,8 +6,8 @@ internal static partial class HostLog
     [LoggerMessage(4000, LogLevel.Information, "TTS engine {Engine} ready ({SampleRate} Hz), warm-up took {Milliseconds:F0} ms")]
     public static partial void TtsReady(ILogger logger, string engine, int sampleRate, double milliseconds);
 
-    [LoggerMessage(4001, LogLevel.Information, "SIP listening on udp:{EndPoint}, public address {PublicAddress}")]
-    public static partial void SipListening(ILogger logger, string endPoint, string publicAddress);
+    [LoggerMessage(4001, LogLevel.Information, "SIP listening on {EndPoint} ({Transports}), public address {PublicAddress}")]
+    public static partial void SipListening(ILogger logger, string endPoint, string transports, string publicAddress);
 
     [LoggerMessage(4002, LogLevel.Information, "Incoming call from {From} to {To}")]
     public static partial void IncomingCall(ILogger logger, string from, string to);

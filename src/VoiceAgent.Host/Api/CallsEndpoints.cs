@@ -25,7 +25,7 @@ internal static class CallsEndpoints
             .WithSummary("Lists calls, oldest first within the page; filters: since, until (ISO 8601), direction, outcome, number; paging: limit (1-1000, default 100), offset (from the newest). X-Total-Count gives the number of matches.");
         calls.MapGet("/{id}", GetAsync).WithSummary("One call with its events, utterances and timelines.");
         calls.MapPost("/", PlaceCall)
-            .WithSummary("Places a notification call: to (sip: URI, or a phone number through Outbound:Proxy), from, text or verbs, voice, ringTimeoutSeconds (1-300, default 30), webhookUrl (events and outcome), retries (0-10) and retryDelaySeconds (default 60) after busy/no-answer/failed. 201 with the call id.")
+            .WithSummary("Places a notification call: to (sip: URI, or a phone number through a trunk), trunk (a configured Trunks:<name>; default Outbound:DefaultTrunk for phone numbers), from, text or verbs, voice, ringTimeoutSeconds (1-300, default 30), webhookUrl (events and outcome), retries (0-10) and retryDelaySeconds (default 60) after busy/no-answer/failed. 201 with the call id.")
             .Accepts<OutboundCallRequest>("application/json");
         calls.MapDelete("/{id}", HangupAsync).WithSummary("Cancels a ringing call or hangs up an answered one (202); 404 when the call is not up.");
     }
@@ -38,6 +38,12 @@ internal static class CallsEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] });
         }
 
+        TrunkSettings? trunk = null;
+        if (request.Trunk is { } trunkName && !settings.Outbound.Trunks.TryGetValue(trunkName, out trunk))
+        {
+            errors["trunk"] = [settings.Outbound.Trunks.Count == 0 ? "no trunk is configured (Trunks:<name>:Proxy)" : $"'{trunkName}' is not a configured trunk ({string.Join(", ", settings.Outbound.Trunks.Keys)})"];
+        }
+
         string? target = null;
         if (string.IsNullOrWhiteSpace(request.To))
         {
@@ -45,6 +51,7 @@ internal static class CallsEndpoints
         }
         else if (request.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
         {
+            // A sip: URI goes to its own host unless a trunk is named.
             target = request.To.Trim();
         }
         else if (request.To.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
@@ -53,23 +60,19 @@ internal static class CallsEndpoints
         }
         else if (OutboundCallRules.IsPhoneNumber(request.To.Trim()))
         {
-            if (settings.Outbound.Proxy is { } proxy)
+            trunk ??= request.Trunk is null ? settings.Outbound.DefaultTrunk : null;
+            if (trunk is not null)
             {
-                target = $"sip:{request.To.Trim()}@{proxy}";
+                target = trunk.UriFor(request.To.Trim());
             }
-            else
+            else if (request.Trunk is null)
             {
-                errors["to"] = ["a phone number needs a trunk: set Outbound:Proxy"];
+                errors["to"] = ["a phone number needs a trunk: configure Trunks:<name>:Proxy (and Outbound:DefaultTrunk when there are several) or name one in \"trunk\""];
             }
         }
         else
         {
             errors["to"] = [$"'{request.To}' is neither a sip: URI nor a phone number"];
-        }
-
-        if (request.Trunk is not null)
-        {
-            errors["trunk"] = ["named trunks are not configurable yet; calls go to Outbound:Proxy or the URI's host"];
         }
 
         if (request.From is { } from && !OutboundCallRules.IsValidUser(from))
@@ -156,7 +159,8 @@ internal static class CallsEndpoints
         {
             var record = outbound.Start(new OutboundCallPlan(
                 target!,
-                request.From ?? settings.Outbound.FromUser,
+                request.From ?? trunk?.CallerId ?? settings.Outbound.FromUser,
+                trunk,
                 verbs,
                 voice!,
                 TimeSpan.FromSeconds(request.RingTimeoutSeconds ?? 30),

@@ -2,25 +2,21 @@ using VoiceAgent.Host.Telephony;
 
 namespace VoiceAgent.Host.Api;
 
-/// <summary><c>GET /v1/registrations</c>: the trunk account's registration state.</summary>
+/// <summary><c>GET /v1/registrations</c>: each registering trunk account's state.</summary>
 internal static class RegistrationsEndpoints
 {
     public static void MapRegistrationsEndpoints(this IEndpointRouteBuilder app)
         => app.MapGet("/v1/registrations", (RegistrationService service) => Results.Ok(
-                service.Registration is { } registration
-                    ? new[]
-                    {
-                        new
-                        {
-                            aor = $"sip:{registration.Options.User}@{registration.Options.Domain}",
-                            registrar = registration.Options.Registrar.ToString(),
-                            registration.State.State,
-                            registration.State.LastStatus,
-                            registration.State.ExpiresAt,
-                            registration.State.Error,
-                        },
-                    }
-                    : []))
+                service.Registrations.Select(r => new
+                {
+                    trunk = r.Trunk,
+                    aor = $"sip:{r.Registration.Options.User}@{r.Registration.Options.Domain}",
+                    registrar = r.Registration.Options.Registrar.ToString(),
+                    r.Registration.State.State,
+                    r.Registration.State.LastStatus,
+                    r.Registration.State.ExpiresAt,
+                    r.Registration.State.Error,
+                })))
             .WithTags("Registrations")
-            .WithSummary("The configured trunk account (Outbound:Register) and whether it is registered.");
+            .WithSummary("Every trunk account that registers (Trunks:<name>:Register) and whether it is registered.");
 }

@@ -84,7 +84,7 @@ internal sealed class OutboundCallService(
         {
             var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
             var offer = SdpOfferBuilder.Build(settings.Media.Codecs, settings.Sip.PublicAddress, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port, sessionId);
-            var call = agent.PlaceCall(new OutgoingCallRequest(plan.Target, plan.FromUser, offer, plan.RingTimeout, settings.Outbound.Proxy, settings.Outbound.Credentials));
+            var call = agent.PlaceCall(new OutgoingCallRequest(plan.Target, plan.FromUser, offer, plan.RingTimeout, plan.Trunk?.Proxy, plan.Trunk?.Credentials, plan.Trunk?.Domain));
             return new Attempt(call, socket, sessionId);
         }
         catch

@@ -1,14 +1,12 @@
-using System.Net;
-
 namespace VoiceAgent.Host.Configuration;
 
-/// <summary>The <c>Outbound</c> section: calls placed through <c>POST /v1/calls</c>.</summary>
-/// <param name="FromUser">Outbound:From, the user part of our From (caller id) unless a request names one.</param>
-/// <param name="Proxy">Outbound:Proxy (ip:port), where every INVITE goes (an SBC or trunk); needed to call phone numbers.</param>
+/// <summary>The <c>Outbound</c> section and the <c>Trunks</c> it places calls through (<c>POST /v1/calls</c>).</summary>
+/// <param name="FromUser">Outbound:From, the user part of our From (caller id) unless the request or the trunk names one.</param>
 /// <param name="MaxConcurrentCalls">Outbound:MaxConcurrentCalls, the campaign limit; more get 429.</param>
-/// <param name="Credentials">Outbound:Username and Outbound:Password: answers the trunk's 401/407 Digest challenges.</param>
-/// <param name="Register">Outbound:Register: keep the account registered at Outbound:Proxy (Outbound:Domain, Outbound:RegisterExpiresSeconds).</param>
-internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int MaxConcurrentCalls, VoiceAgent.Telephony.Sip.Authentication.DigestCredentials? Credentials = null, VoiceAgent.Telephony.Sip.UserAgent.RegistrationOptions? Register = null)
+/// <param name="Trunks">Trunks:&lt;name&gt; accounts, plus <c>default</c> from the legacy Outbound:Proxy keys.</param>
+/// <param name="DefaultTrunk">Outbound:DefaultTrunk, or the only trunk: where phone numbers go when a request names no trunk.</param>
+/// <param name="EarlyMedia">Outbound:EarlyMedia: <c>ignore</c> (183 is ringing) or <c>accept</c> (its SDP starts media before the answer).</param>
+internal sealed record OutboundSettings(string FromUser, int MaxConcurrentCalls, IReadOnlyDictionary<string, TrunkSettings> Trunks, TrunkSettings? DefaultTrunk, bool EarlyMedia)
 {
     public static OutboundSettings Load(ConfigurationReader reader)
     {
@@ -18,38 +16,42 @@ internal sealed record OutboundSettings(string FromUser, IPEndPoint? Proxy, int 
             throw new ConfigurationException($"Outbound:From must be a SIP user part (letters, digits, + . _ -); got '{from}'.");
         }
 
-        IPEndPoint? proxy = null;
-        var proxyText = reader.ReadString("Outbound:Proxy", string.Empty, allowEmpty: true);
-        if (proxyText.Length > 0 && !IPEndPoint.TryParse(proxyText.Contains(':', StringComparison.Ordinal) ? proxyText : proxyText + ":5060", out proxy))
+        var trunks = new Dictionary<string, TrunkSettings>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in reader.ReadSectionNames("Trunks"))
         {
-            throw new ConfigurationException($"Outbound:Proxy must be an IP address with an optional port (192.0.2.1:5060); got '{proxyText}'.");
-        }
-
-        var username = reader.ReadString("Outbound:Username", string.Empty, allowEmpty: true);
-        var password = reader.ReadString("Outbound:Password", string.Empty, allowEmpty: true);
-        if ((username.Length == 0) != (password.Length == 0))
-        {
-            throw new ConfigurationException("Outbound:Username and Outbound:Password go together: set both (the password through the environment, VOICEAGENT_Outbound__Password) or neither.");
-        }
-
-        var credentials = username.Length == 0 ? null : new VoiceAgent.Telephony.Sip.Authentication.DigestCredentials(username, password);
-        VoiceAgent.Telephony.Sip.UserAgent.RegistrationOptions? register = null;
-        if (reader.ReadBool("Outbound:Register", false))
-        {
-            if (proxy is null)
+            if (!OutboundCallRules.IsValidUser(name))
             {
-                throw new ConfigurationException("Outbound:Register needs Outbound:Proxy (the registrar's ip:port).");
+                throw new ConfigurationException($"Trunks:{name}: a trunk name is letters, digits, . _ - (it appears in the API's \"trunk\" field).");
             }
 
-            register = new VoiceAgent.Telephony.Sip.UserAgent.RegistrationOptions(
-                proxy,
-                reader.ReadString("Outbound:Domain", proxy.Address.ToString()),
-                username.Length > 0 ? username : from,
-                credentials,
-                TimeSpan.FromSeconds(reader.ReadInt("Outbound:RegisterExpiresSeconds", 300, 30, 86400)));
+            trunks[name] = TrunkSettings.Load(reader, name, $"Trunks:{name}")!;
         }
 
-        return new OutboundSettings(from, proxy, reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000), credentials, register);
+        // The single trunk of earlier versions (Outbound:Proxy, Outbound:Username...) keeps working as "default".
+        if (TrunkSettings.Load(reader, "default", "Outbound") is { } legacy)
+        {
+            if (!trunks.TryAdd(legacy.Name, legacy))
+            {
+                throw new ConfigurationException("Outbound:Proxy and Trunks:default both define the trunk 'default'; keep one.");
+            }
+        }
+
+        var defaultName = reader.ReadString("Outbound:DefaultTrunk", string.Empty, allowEmpty: true);
+        TrunkSettings? defaultTrunk = null;
+        if (defaultName.Length > 0 && !trunks.TryGetValue(defaultName, out defaultTrunk))
+        {
+            throw new ConfigurationException($"Outbound:DefaultTrunk '{defaultName}' is not a configured trunk ({(trunks.Count == 0 ? "none is" : string.Join(", ", trunks.Keys) + " are")}).");
+        }
+
+        defaultTrunk ??= trunks.Count == 1 ? trunks.Values.Single() : trunks.GetValueOrDefault("default");
+        var earlyMedia = reader.ReadString("Outbound:EarlyMedia", "ignore").ToLowerInvariant() switch
+        {
+            "ignore" => false,
+            "accept" => true,
+            var other => throw new ConfigurationException($"Outbound:EarlyMedia must be ignore or accept; got '{other}'."),
+        };
+
+        return new OutboundSettings(from, reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000), trunks, defaultTrunk, earlyMedia);
     }
 }
 

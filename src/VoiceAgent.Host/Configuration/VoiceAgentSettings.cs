@@ -43,7 +43,17 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
         var goodbye = reader.ReadString("Inbound:Goodbye", DefaultGoodbye);
 
         return new VoiceAgentSettings(
-            new SipSettings(listen, port, publicAddress, reader.ReadInt("Sip:MaxConcurrentCalls", 500, 0, 100_000), reader.ReadDouble("Sip:InvitesPerSecondPerSource", 20, 0, 10_000)),
+            new SipSettings(
+                listen,
+                port,
+                publicAddress,
+                reader.ReadInt("Sip:MaxConcurrentCalls", 500, 0, 100_000),
+                reader.ReadDouble("Sip:InvitesPerSecondPerSource", 20, 0, 10_000),
+                reader.ReadBool("Sip:Tcp", true)
+                    ? new VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions(
+                        reader.ReadInt("Sip:MaxTcpConnections", 1024, 1, 100_000),
+                        TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpIdleTimeoutSeconds", 300, 10, 86_400)))
+                    : null),
             new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
             media,
             tts,

@@ -3,29 +3,30 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 
 namespace VoiceAgent.Host.Telephony;
 
-/// <summary>Registers the trunk account (Outbound:Register) once SIP is up, and unregisters at shutdown.</summary>
+/// <summary>Registers every trunk account that asks for it (Trunks:&lt;name&gt;:Register) once SIP is up, and unregisters them at shutdown.</summary>
 internal sealed class RegistrationService(VoiceAgentSettings settings, SipService sip) : IHostedService
 {
-    private SipRegistration? _registration;
+    private readonly List<(string Trunk, SipRegistration Registration)> _registrations = [];
 
-    /// <summary>The account's registration, or null when none is configured.</summary>
-    public SipRegistration? Registration => _registration;
+    /// <summary>Each registering trunk's name and registration, in configuration order.</summary>
+    public IReadOnlyList<(string Trunk, SipRegistration Registration)> Registrations => _registrations;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (settings.Outbound.Register is { } options && sip.Agent is { } agent)
+        if (sip.Agent is { } agent)
         {
-            _registration = agent.Register(options);
+            foreach (var trunk in settings.Outbound.Trunks.Values)
+            {
+                if (trunk.Registration is { } options)
+                {
+                    _registrations.Add((trunk.Name, agent.Register(options)));
+                }
+            }
         }
 
         return Task.CompletedTask;
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        if (_registration is not null)
-        {
-            await _registration.DisposeAsync();
-        }
-    }
+        => await Task.WhenAll(_registrations.Select(r => r.Registration.DisposeAsync().AsTask()));
 }

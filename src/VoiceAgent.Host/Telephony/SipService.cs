@@ -5,7 +5,7 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 
 namespace VoiceAgent.Host.Telephony;
 
-/// <summary>Binds the SIP port at start-up (a busy port stops start-up, naming it) and runs the user agent until shutdown.</summary>
+/// <summary>Binds the SIP port (UDP, and TCP unless Sip:Tcp is false) at start-up (a busy port stops start-up, naming it) and runs the user agent until shutdown.</summary>
 internal sealed class SipService(
     VoiceAgentSettings settings,
     IIncomingCallHandler handler,
@@ -14,7 +14,7 @@ internal sealed class SipService(
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
-    private UdpSipTransport? _transport;
+    private SipTransportSet? _transport;
     private Task? _loop;
     private int _disposed;
 
@@ -26,7 +26,7 @@ internal sealed class SipService(
         var endPoint = new IPEndPoint(settings.Sip.ListenAddress, settings.Sip.Port);
         try
         {
-            _transport = UdpSipTransport.Bind(endPoint, loggers.CreateLogger<UdpSipTransport>());
+            _transport = SipTransportSet.Bind(endPoint, loggers, settings.Sip.Tcp);
         }
         catch (SipTransportException ex)
         {
@@ -37,7 +37,7 @@ internal sealed class SipService(
         Agent = agent;
         _loop = agent.RunAsync(_stopping.Token);
         readiness.MarkSipReady();
-        HostLog.SipListening(loggers.CreateLogger<SipService>(), _transport.LocalEndPoint.ToString(), settings.Sip.PublicAddress);
+        HostLog.SipListening(loggers.CreateLogger<SipService>(), _transport.LocalEndPoint.ToString(), _transport.Tcp is null ? "UDP" : "UDP and TCP", settings.Sip.PublicAddress);
         return Task.CompletedTask;
     }
 

@@ -46,4 +46,19 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1026, LogLevel.Warning, "Call {CallId}: session timer expired without a refresh (RFC 4028); sending BYE")]
     public static partial void SessionExpired(ILogger logger, string callId);
+
+    [LoggerMessage(1027, LogLevel.Warning, "SIP over TCP from {Remote}: {Problem}; closing the connection")]
+    public static partial void StreamRejected(ILogger logger, string remote, string problem);
+
+    [LoggerMessage(1028, LogLevel.Warning, "SIP over TCP: {Count} connections open (Sip:MaxTcpConnections); refusing {Remote}")]
+    public static partial void TooManyConnections(ILogger logger, int count, string remote);
+
+    [LoggerMessage(1029, LogLevel.Debug, "SIP over TCP: connection {Direction} {Remote}")]
+    public static partial void ConnectionOpened(ILogger logger, string direction, string remote);
+
+    [LoggerMessage(1030, LogLevel.Debug, "SIP over TCP: connection with {Remote} closed ({Why})")]
+    public static partial void ConnectionClosed(ILogger logger, string remote, string why);
+
+    [LoggerMessage(1031, LogLevel.Warning, "Call {CallId}: the next hop '{Host}' does not resolve; the call fails with 503")]
+    public static partial void NextHopUnresolved(ILogger logger, string callId, string host);
 }

@@ -119,16 +119,23 @@ public sealed class OutboundCallTests
     {
         await using var host = await RunningHost.StartAsync();
 
-        using var response = await host.Http.PostAsJsonAsync("/v1/calls", new { to = "+15551234567", from = "bad user", text = "", ringTimeoutSeconds = 0, trunk = "main" });
+        using var response = await host.Http.PostAsJsonAsync("/v1/calls", new { to = "sip:bob@127.0.0.1", from = "bad user", text = "", ringTimeoutSeconds = 0, trunk = "main" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await response.Content.ReadAsStringAsync();
-        foreach (var field in new[] { "to", "from", "text", "ringTimeoutSeconds", "trunk" })
+        foreach (var field in new[] { "from", "text", "ringTimeoutSeconds", "trunk" })
         {
             Assert.Contains($"\"{field}\"", problem, StringComparison.Ordinal);
         }
 
-        Assert.Contains("Outbound:Proxy", problem, StringComparison.Ordinal);
+        Assert.Contains("no trunk is configured", problem, StringComparison.Ordinal);
+
+        // A phone number with no trunk to carry it.
+        using var number = await host.Http.PostAsJsonAsync("/v1/calls", new { to = "+15551234567", text = "Hello." });
+        Assert.Equal(HttpStatusCode.BadRequest, number.StatusCode);
+        var numberProblem = await number.Content.ReadAsStringAsync();
+        Assert.Contains("\"to\"", numberProblem, StringComparison.Ordinal);
+        Assert.Contains("Trunks:<name>:Proxy", numberProblem, StringComparison.Ordinal);
     }
 
     [Fact]

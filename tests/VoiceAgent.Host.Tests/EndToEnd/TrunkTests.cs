@@ -32,6 +32,7 @@ public sealed class TrunkTests
 
             Assert.True(registration.GetProperty("state").GetString() == "registered", registration.ToString() + string.Join("\n---\n", trunk.Requests));
             Assert.Equal("sip:1001@trunk.test", registration.GetProperty("aor").GetString());
+            Assert.Equal("default", registration.GetProperty("trunk").GetString());
             Assert.Equal(200, registration.GetProperty("lastStatus").GetInt32());
 
             using var placed = await host.Http.PostAsJsonAsync("/v1/calls", new { to = "+15551234567", text = "Hello.", ringTimeoutSeconds = 5 });
@@ -39,7 +40,8 @@ public sealed class TrunkTests
             var id = (await placed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
             var call = await host.WaitForCallAsync(c => c.Id == id && c.State == "ended", TimeSpan.FromSeconds(10));
             Assert.Equal("busy", call.Outcome);
-            Assert.Contains(trunk.Requests, r => r.StartsWith($"INVITE sip:+15551234567@127.0.0.1:{trunk.Port} SIP/2.0", StringComparison.Ordinal));
+            // The trunk's domain in the Request-URI; the INVITE itself went to the proxy's address.
+            Assert.Contains(trunk.Requests, r => r.StartsWith("INVITE sip:+15551234567@trunk.test SIP/2.0", StringComparison.Ordinal));
         }
         finally
         {

@@ -30,12 +30,12 @@ internal sealed class LossySipTransport : ISipTransport
 
     public IPEndPoint LocalEndPoint => _inner.LocalEndPoint;
 
-    public string Protocol => _inner.Protocol;
+    public bool Carries(SipTransportKind kind) => _inner.Carries(kind);
 
     public ChannelReader<SipInbound> Incoming => _incoming.Reader;
 
-    public ValueTask SendAsync(SipMessage message, IPEndPoint destination, CancellationToken cancellationToken)
-        => Lose() ? ValueTask.CompletedTask : _inner.SendAsync(message, destination, cancellationToken);
+    public ValueTask<bool> SendAsync(SipMessage message, IPEndPoint destination, SipTransportKind transport, CancellationToken cancellationToken)
+        => Lose() ? ValueTask.FromResult(true) : _inner.SendAsync(message, destination, transport, cancellationToken);
 
     private bool Lose()
     {

@@ -1,7 +1,8 @@
 using System.Globalization;
-using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.Dialogs;
 
@@ -79,8 +80,14 @@ internal sealed class SipDialog
         return ack;
     }
 
-    /// <summary>Where our requests go: the first route's host, else the remote target's (§8.1.2, §12.2.1.1).</summary>
-    public async Task<IPEndPoint?> ResolveNextHopAsync(IPEndPoint fallback, CancellationToken cancellationToken)
+    /// <summary>The next CSeq number of ours (a request re-sent with credentials takes a new one, §22.2).</summary>
+    public uint NextCSeq() => (uint)Interlocked.Increment(ref _localCSeq);
+
+    /// <summary>
+    /// Where our requests go: the first route's URI, else the remote target's (§8.1.2, §12.2.1.1),
+    /// over the transport that URI names, else the one the call runs over (<paramref name="fallback"/>).
+    /// </summary>
+    public async Task<SipHop> ResolveNextHopAsync(SipHop fallback, AddressFamily family, CancellationToken cancellationToken)
     {
         var uriText = RemoteTarget;
         if (RouteSet.Count > 0 && SipNameAddress.TryParse(RouteSet[0], out var route))
@@ -88,26 +95,16 @@ internal sealed class SipDialog
             uriText = route!.Uri;
         }
 
-        if (!SipUri.TryParse(uriText, out var uri) || !uri!.IsSip)
+        if (!SipUri.TryParse(uriText, out var uri) || !uri!.IsSip || SipNextHop.FromUri(uri, out _) is not { } next)
         {
             return fallback;
         }
 
-        var port = uri.Port ?? 5060;
-        var host = uri.Host.Trim('[', ']');
-        if (IPAddress.TryParse(host, out var address))
+        if (uri.GetParameter("transport") is null)
         {
-            return new IPEndPoint(address, port);
+            next = next with { Transport = fallback.Transport };
         }
 
-        try
-        {
-            var addresses = await Dns.GetHostAddressesAsync(host, cancellationToken).ConfigureAwait(false);
-            return addresses.Length > 0 ? new IPEndPoint(addresses[0], port) : fallback;
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return fallback;
-        }
+        return await next.ResolveAsync(family, cancellationToken).ConfigureAwait(false) ?? fallback;
     }
 }

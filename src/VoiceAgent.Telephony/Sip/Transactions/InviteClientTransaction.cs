@@ -3,16 +3,18 @@ using VoiceAgent.Telephony.Sip.Messages;
 namespace VoiceAgent.Telephony.Sip.Transactions;
 
 /// <summary>
-/// INVITE client transaction (RFC 3261 §17.1.1, Figure 5) over UDP: timer A retransmits the INVITE
-/// (T1, doubling) until any response; timer B (64*T1) gives up. A final non-2xx is acknowledged
-/// inside the transaction (§17.1.1.3) and re-acknowledged on retransmissions while timer D (32 s)
+/// INVITE client transaction (RFC 3261 §17.1.1, Figure 5): over UDP timer A retransmits the INVITE
+/// (T1, doubling) until any response (over TCP nothing is retransmitted); timer B (64*T1) gives up,
+/// and an INVITE the transport could not send at all ends at once as a 503 (§8.1.3.1). A final non-2xx is acknowledged
+/// inside the transaction (§17.1.1.3) and re-acknowledged on retransmissions while timer D (32 s over UDP, 0 over TCP)
 /// runs; a 2xx ends the transaction and its ACK belongs to the dialog (§13.2.2.4).
 /// </summary>
 internal sealed class InviteClientTransaction : IDisposable
 {
     private static readonly TimeSpan TimerD = TimeSpan.FromSeconds(32);
     private readonly SipRequest _invite;
-    private readonly Func<SipMessage, ValueTask> _send;
+    private readonly Func<SipMessage, ValueTask<bool>> _send;
+    private readonly bool _reliable;
     private readonly Action<SipResponse> _onProvisional;
     private readonly SipTimerOptions _timers;
     private readonly Lock _gate = new();
@@ -23,12 +25,13 @@ internal sealed class InviteClientTransaction : IDisposable
     private TimeSpan _interval;
     private SipRequest? _ack;
 
-    public InviteClientTransaction(string branch, SipRequest invite, Func<SipMessage, ValueTask> send, Action<SipResponse> onProvisional, SipTimerOptions timers, TimeProvider time, Action<InviteClientTransaction> terminated)
+    public InviteClientTransaction(string branch, SipRequest invite, Func<SipMessage, ValueTask<bool>> send, Action<SipResponse> onProvisional, SipTimerOptions timers, TimeProvider time, Action<InviteClientTransaction> terminated, bool reliable = false)
     {
         Branch = branch;
         _invite = invite;
         _send = send;
         _onProvisional = onProvisional;
+        _reliable = reliable;
         _timers = timers;
         _interval = timers.T1;
         _timerA = time.CreateTimer(_ => OnTimerA(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -47,9 +50,18 @@ internal sealed class InviteClientTransaction : IDisposable
 
     public async ValueTask StartAsync()
     {
-        _timerA.Change(_interval, Timeout.InfiniteTimeSpan);
+        if (!_reliable)
+        {
+            _timerA.Change(_interval, Timeout.InfiniteTimeSpan);
+        }
+
         _timerB.Change(_timers.TimeoutInterval, Timeout.InfiniteTimeSpan);
-        await _send(_invite).ConfigureAwait(false);
+        if (!await _send(_invite).ConfigureAwait(false))
+        {
+            _timerA.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _completion.TrySetResult(TransportFailure.ResponseTo(_invite));
+            _timerD.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan); // nothing was sent: nothing to absorb
+        }
     }
 
     public void OnResponse(SipResponse response)
@@ -79,7 +91,7 @@ internal sealed class InviteClientTransaction : IDisposable
             if (_ack is null)
             {
                 _ack = CreateAck(response);
-                _timerD.Change(TimerD, Timeout.InfiniteTimeSpan);
+                _timerD.Change(_reliable ? TimeSpan.Zero : TimerD, Timeout.InfiniteTimeSpan);
             }
 
             ack = _ack;

@@ -5,7 +5,7 @@ namespace VoiceAgent.Telephony.Sip.Transactions;
 /// <summary>
 /// INVITE server transaction, RFC 3261 §17.2.1 as updated by RFC 6026 §7.1. Provisional
 /// responses are resent on INVITE retransmissions; a 3xx-6xx is retransmitted by timer G (T1
-/// doubling to T2) until ACK or timer H (64*T1); ACK moves to Confirmed for timer I (T4). A 2xx
+/// doubling to T2; not over TCP) until ACK or timer H (64*T1); ACK moves to Confirmed for timer I (T4). A 2xx
 /// moves to Accepted (timer L, 64*T1), where retransmitted INVITEs are absorbed: the dialog layer
 /// retransmits the 2xx itself until its ACK (§13.3.1.4).
 /// </summary>
@@ -19,9 +19,10 @@ internal sealed class InviteServerTransaction : IServerTransaction
     private SipResponse? _lastResponse;
     private ITimer? _retransmitTimer;
     private ITimer? _timeoutTimer;
+    private readonly bool _reliable;
     private TimeSpan _retransmitInterval;
 
-    public InviteServerTransaction(string key, SipRequest invite, Func<SipMessage, ValueTask> send, SipTimerOptions timers, TimeProvider time, Action<IServerTransaction> onTerminated)
+    public InviteServerTransaction(string key, SipRequest invite, Func<SipMessage, ValueTask> send, SipTimerOptions timers, TimeProvider time, Action<IServerTransaction> onTerminated, bool reliable = false)
     {
         Key = key;
         Request = invite;
@@ -29,6 +30,7 @@ internal sealed class InviteServerTransaction : IServerTransaction
         _timers = timers;
         _time = time;
         _onTerminated = onTerminated;
+        _reliable = reliable;
         _retransmitInterval = timers.T1;
     }
 
@@ -64,7 +66,11 @@ internal sealed class InviteServerTransaction : IServerTransaction
             else if (response.StatusCode >= 300)
             {
                 State = InviteServerTransactionState.Completed;
-                _retransmitTimer = _time.CreateTimer(_ => OnTimerG(), null, _retransmitInterval, Timeout.InfiniteTimeSpan);
+                if (!_reliable)
+                {
+                    _retransmitTimer = _time.CreateTimer(_ => OnTimerG(), null, _retransmitInterval, Timeout.InfiniteTimeSpan);
+                }
+
                 _timeoutTimer = _time.CreateTimer(_ => Terminate(), null, _timers.TimeoutInterval, Timeout.InfiniteTimeSpan); // timer H
             }
         }

@@ -4,13 +4,15 @@ namespace VoiceAgent.Telephony.Sip.Transactions;
 
 /// <summary>
 /// Non-INVITE client transaction (RFC 3261 §17.1.2, Figure 6) for requests we send in a dialog
-/// (BYE): over UDP timer E retransmits at T1 doubling to T2 (T2 once a provisional arrived);
-/// timer F (64*T1) gives up. <see cref="Completion"/> yields the final response or null on timeout.
+/// (BYE): over UDP timer E retransmits at T1 doubling to T2 (T2 once a provisional arrived), over TCP
+/// nothing is retransmitted; timer F (64*T1) gives up, and a request the transport could not send
+/// at all ends at once as a 503 (§8.1.3.1). <see cref="Completion"/> yields the final response or null on timeout.
 /// </summary>
 internal sealed class NonInviteClientTransaction : IDisposable
 {
     private readonly SipRequest _request;
-    private readonly Func<SipMessage, ValueTask> _send;
+    private readonly Func<SipMessage, ValueTask<bool>> _send;
+    private readonly bool _reliable;
     private readonly SipTimerOptions _timers;
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource<SipResponse?> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -19,11 +21,12 @@ internal sealed class NonInviteClientTransaction : IDisposable
     private TimeSpan _interval;
     private bool _proceeding;
 
-    public NonInviteClientTransaction(string branch, SipRequest request, Func<SipMessage, ValueTask> send, SipTimerOptions timers, TimeProvider time)
+    public NonInviteClientTransaction(string branch, SipRequest request, Func<SipMessage, ValueTask<bool>> send, SipTimerOptions timers, TimeProvider time, bool reliable = false)
     {
         Branch = branch;
         _request = request;
         _send = send;
+        _reliable = reliable;
         _timers = timers;
         _interval = timers.T1;
         _timerE = time.CreateTimer(_ => OnTimerE(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -36,9 +39,16 @@ internal sealed class NonInviteClientTransaction : IDisposable
 
     public async ValueTask StartAsync()
     {
-        _timerE.Change(_interval, Timeout.InfiniteTimeSpan);
+        if (!_reliable)
+        {
+            _timerE.Change(_interval, Timeout.InfiniteTimeSpan);
+        }
+
         _timerF.Change(_timers.TimeoutInterval, Timeout.InfiniteTimeSpan);
-        await _send(_request).ConfigureAwait(false);
+        if (!await _send(_request).ConfigureAwait(false))
+        {
+            _completion.TrySetResult(TransportFailure.ResponseTo(_request));
+        }
     }
 
     public void OnResponse(SipResponse response)

@@ -10,10 +10,15 @@ public interface ISipTransport : IAsyncDisposable
     /// <summary>The address and port actually bound.</summary>
     IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>"UDP" or "TCP", as written in Via.</summary>
-    string Protocol { get; }
-
     ChannelReader<SipInbound> Incoming { get; }
 
-    ValueTask SendAsync(SipMessage message, IPEndPoint destination, CancellationToken cancellationToken);
+    /// <summary>Whether messages can be sent over <paramref name="kind"/>.</summary>
+    bool Carries(SipTransportKind kind);
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to <paramref name="destination"/> over <paramref name="transport"/>
+    /// (over TCP: on the open connection to that address, or a new one). False when it could not be sent
+    /// (no route, connection refused): §8.1.3.1 treats that like a 503 from the next hop. Never throws for network errors.
+    /// </summary>
+    ValueTask<bool> SendAsync(SipMessage message, IPEndPoint destination, SipTransportKind transport, CancellationToken cancellationToken);
 }

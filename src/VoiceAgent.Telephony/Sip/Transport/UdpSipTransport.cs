@@ -39,7 +39,7 @@ public sealed class UdpSipTransport : ISipTransport
 
     public IPEndPoint LocalEndPoint { get; }
 
-    public string Protocol => "UDP";
+    public bool Carries(SipTransportKind kind) => kind == SipTransportKind.Udp;
 
     public ChannelReader<SipInbound> Incoming => _incoming.Reader;
 
@@ -65,16 +65,23 @@ public sealed class UdpSipTransport : ISipTransport
         return new UdpSipTransport(socket, maxMessageSize, logger);
     }
 
-    public async ValueTask SendAsync(SipMessage message, IPEndPoint destination, CancellationToken cancellationToken)
+    public async ValueTask<bool> SendAsync(SipMessage message, IPEndPoint destination, SipTransportKind transport, CancellationToken cancellationToken)
     {
+        if (transport != SipTransportKind.Udp)
+        {
+            throw new ArgumentOutOfRangeException(nameof(transport), transport, "This transport carries UDP only.");
+        }
+
         var bytes = SipMessageSerializer.Serialize(message);
         try
         {
             await _socket.SendToAsync(bytes, SocketFlags.None, destination, cancellationToken).ConfigureAwait(false);
+            return true;
         }
         catch (SocketException ex)
         {
             TelephonyLog.SendFailed(_logger, destination.ToString(), ex.SocketErrorCode.ToString());
+            return false;
         }
     }
 

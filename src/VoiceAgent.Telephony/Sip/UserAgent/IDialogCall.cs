@@ -11,6 +11,12 @@ internal interface IDialogCall
     /// <summary>Where the peer's requests came from (the next hop when the dialog has no better one).</summary>
     IPEndPoint RemoteEndPoint { get; }
 
+    /// <summary>The peer's address with the transport the call runs over.</summary>
+    Transport.SipHop RemoteHop { get; }
+
+    /// <summary>Answers challenges to our in-dialog requests, or null.</summary>
+    Authentication.DigestCredentials? Credentials { get; }
+
     /// <summary>Our current session description (re-INVITEs that refresh the session get it again).</summary>
     string? LocalSdp { get; }
 

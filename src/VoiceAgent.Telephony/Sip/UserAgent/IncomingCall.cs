@@ -16,7 +16,7 @@ public sealed class IncomingCall : SipCall
     private readonly TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _finalSent;
 
-    internal IncomingCall(SipUserAgent agent, SipRequest invite, InviteServerTransaction transaction, SipDialog dialog, IPEndPoint remote)
+    internal IncomingCall(SipUserAgent agent, SipRequest invite, InviteServerTransaction transaction, SipDialog dialog, Transport.SipHop remote)
         : base(agent, remote, null)
     {
         Invite = invite;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -18,10 +19,18 @@ public sealed class OutgoingCall : SipCall
     private SipDialog? _dialog;
     private SipRequest? _ack;
 
-    internal OutgoingCall(SipUserAgent agent, SipRequest invite, IPEndPoint nextHop, string localSdp)
-        : base(agent, nextHop, localSdp)
+    /// <param name="transport">The transport of the INVITE's Via; the address is filled in by <see cref="RouteTo"/> once its next hop resolves.</param>
+    internal OutgoingCall(SipUserAgent agent, SipRequest invite, SipTransportKind transport, string localSdp)
+        : base(agent, new SipHop(new IPEndPoint(IPAddress.None, 0), transport), localSdp)
     {
         Invite = invite;
+    }
+
+    /// <summary>Where the INVITE goes (its transport may have moved to TCP for size, RFC 3261 §18.1.1).</summary>
+    internal void RouteTo(SipHop hop)
+    {
+        RemoteEndPoint = hop.EndPoint;
+        Transport = hop.Transport;
     }
 
     public override string CallId => Invite.CallId ?? string.Empty;

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Threading.Channels;
 using VoiceAgent.Telephony.Rtp;
+using VoiceAgent.Telephony.Sip.Authentication;
 using VoiceAgent.Telephony.Sip.Dialogs;
+using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -16,17 +18,30 @@ public abstract class SipCall : IDialogCall, ISipCall
     private readonly CancellationTokenSource _ended = new();
     private readonly Channel<DtmfDigit> _infoDigits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    private protected SipCall(SipUserAgent agent, IPEndPoint remote, string? localSdp)
+    private protected SipCall(SipUserAgent agent, SipHop remote, string? localSdp)
     {
         Agent = agent;
-        RemoteEndPoint = remote;
+        RemoteEndPoint = remote.EndPoint;
+        Transport = remote.Transport;
         LocalSdp = localSdp;
     }
 
     public abstract string CallId { get; }
 
     /// <summary>Where the peer's requests come from, or where ours go first.</summary>
-    public IPEndPoint RemoteEndPoint { get; }
+    public IPEndPoint RemoteEndPoint { get; private protected set; }
+
+    /// <summary>The transport the call was set up over; in-dialog requests keep it unless the peer's URI names another.</summary>
+    public SipTransportKind Transport { get; private protected set; }
+
+    internal SipHop RemoteHop => new(RemoteEndPoint, Transport);
+
+    SipHop IDialogCall.RemoteHop => RemoteHop;
+
+    DigestCredentials? IDialogCall.Credentials => Credentials;
+
+    /// <summary>Answers 401/407 challenges to our requests inside the dialog (the trunk's account), or null.</summary>
+    internal DigestCredentials? Credentials { get; set; }
 
     /// <summary>Our current session description (what re-INVITEs that only refresh get again).</summary>
     public string? LocalSdp { get; private protected set; }

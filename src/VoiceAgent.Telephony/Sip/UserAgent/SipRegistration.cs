@@ -22,11 +22,17 @@ public sealed class SipRegistration : IAsyncDisposable
     private volatile RegistrationState _state = new("registering", 0, null, null);
     private Task? _loop;
 
-    internal SipRegistration(SipUserAgent agent, RegistrationOptions options)
+    private readonly Action<SipRegistration> _stopped;
+
+    internal SipRegistration(SipUserAgent agent, RegistrationOptions options, Action<SipRegistration> stopped)
     {
         _agent = agent;
         _options = options;
+        _stopped = stopped;
     }
+
+    /// <summary>The registrar's address as last resolved (calls from it come through this account's trunk).</summary>
+    public System.Net.IPAddress? RegistrarAddress { get; private set; }
 
     public RegistrationOptions Options => _options;
 
@@ -77,7 +83,15 @@ public sealed class SipRegistration : IAsyncDisposable
             SipResponse? response;
             try
             {
-                response = await _agent.SendRequestAsync(request, branch, _options.Registrar, cancellationToken).ConfigureAwait(false);
+                // Resolved for every REGISTER: a registrar that moves is followed.
+                if (await _options.Registrar.ResolveAsync(_agent.AddressFamily, cancellationToken).ConfigureAwait(false) is not { } registrar)
+                {
+                    return (503, null, $"the registrar's host '{_options.Registrar.Host}' does not resolve");
+                }
+
+                RegistrarAddress = registrar.EndPoint.Address;
+
+                response = await _agent.SendRequestAsync(request, branch, registrar, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -120,13 +134,13 @@ public sealed class SipRegistration : IAsyncDisposable
         branch = "z9hG4bK" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var aor = $"sip:{_options.User}@{_options.Domain}";
         var headers = new SipHeaderCollection();
-        headers.Add(SipHeaderNames.Via, $"SIP/2.0/{_agent.TransportProtocol} {_agent.ViaHost}:{_agent.Options.Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport");
+        headers.Add(SipHeaderNames.Via, _agent.ViaFor(_options.Registrar.Transport, branch));
         headers.Add(SipHeaderNames.MaxForwards, "70");
         headers.Add(SipHeaderNames.From, $"<{aor}>;tag={_fromTag}");
         headers.Add(SipHeaderNames.To, $"<{aor}>");
         headers.Add(SipHeaderNames.CallId, _callId);
         headers.Add(SipHeaderNames.CSeq, $"{Interlocked.Increment(ref _cseq).ToString(CultureInfo.InvariantCulture)} {SipMethods.Register}");
-        headers.Add(SipHeaderNames.Contact, _agent.ContactFor(_options.User));
+        headers.Add(SipHeaderNames.Contact, _agent.ContactFor(_options.User, _options.Registrar.Transport));
         headers.Add(SipHeaderNames.Expires, ((int)expires.TotalSeconds).ToString(CultureInfo.InvariantCulture));
         headers.Add(SipHeaderNames.UserAgent, SipResponseFactory.ServerName);
         if (authorizationHeader is not null && authorization is not null)
@@ -157,6 +171,7 @@ public sealed class SipRegistration : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
+        _stopped(this);
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);

@@ -5,6 +5,7 @@ using VoiceAgent.Telephony.Sip.Authentication;
 using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Transactions;
+using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -17,45 +18,60 @@ public sealed partial class SipUserAgent
     /// Sends an INVITE for <paramref name="request"/> and returns the call at once; its
     /// <see cref="OutgoingCall.Answered"/> task says how it went. A call still ringing after
     /// <see cref="OutgoingCallRequest.RingTimeout"/> is cancelled (outcome <c>no-answer</c>); one that
-    /// got no response at all ends as <c>failed</c> with 408.
+    /// got no response at all ends as <c>failed</c> with 408, one whose next hop does not resolve or
+    /// cannot be reached as <c>failed</c> with 503 (§8.1.3.1).
     /// </summary>
-    /// <exception cref="ArgumentException">The target is not a sip: URI with a host we can reach.</exception>
+    /// <exception cref="ArgumentException">The target is not a sip: URI, or names a transport we do not have.</exception>
     public OutgoingCall PlaceCall(OutgoingCallRequest request)
     {
-        if (!SipUri.TryParse(request.Target, out var target) || !target!.IsSip)
+        if (!SipUri.TryParse(request.Target, out var target) || !target!.IsSip || target.Scheme == "sips")
         {
             throw new ArgumentException($"'{request.Target}' is not a sip: URI.", nameof(request));
         }
 
-        var nextHop = request.NextHop ?? ResolveLiteral(target)
-            ?? throw new ArgumentException($"'{target.Host}' in '{request.Target}' is not an IP address; name an outbound proxy for host names.", nameof(request));
+        var nextHop = request.NextHop ?? SipNextHop.FromUri(target, out var error)
+            ?? throw new ArgumentException($"'{request.Target}': {error}.", nameof(request));
+        if (!_transport.Carries(nextHop.Transport))
+        {
+            throw new ArgumentException($"'{request.Target}' needs {nextHop.Transport.ViaName()}, which is not enabled (Sip:Tcp).", nameof(request));
+        }
+
         var branch = NewBranch();
         var localTag = NewTag();
         var headers = new SipHeaderCollection();
-        headers.Add(SipHeaderNames.Via, $"SIP/2.0/{_transport.Protocol} {FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport");
+        headers.Add(SipHeaderNames.Via, ViaFor(nextHop.Transport, branch));
         headers.Add(SipHeaderNames.MaxForwards, "70");
-        headers.Add(SipHeaderNames.From, $"<sip:{request.FromUser}@{FormatHost(Options.PublicAddress)}>;tag={localTag}");
+        headers.Add(SipHeaderNames.From, $"<sip:{request.FromUser}@{request.FromDomain ?? FormatHost(Options.PublicAddress)}>;tag={localTag}");
         headers.Add(SipHeaderNames.To, $"<{request.Target}>");
         headers.Add(SipHeaderNames.CallId, Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant() + "@voiceagent");
         headers.Add(SipHeaderNames.CSeq, $"1 {SipMethods.Invite}");
-        headers.Add(SipHeaderNames.Contact, OwnContact());
+        headers.Add(SipHeaderNames.Contact, ContactFor("voiceagent", nextHop.Transport));
         headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
         headers.Add(SipHeaderNames.Supported, "timer");
         headers.Add(SipHeaderNames.SessionExpires, Options.SessionExpiresSeconds.ToString(CultureInfo.InvariantCulture));
         headers.Add(SipHeaderNames.UserAgent, SipResponseFactory.ServerName);
         headers.Add(SipHeaderNames.ContentType, "application/sdp");
         var invite = new SipRequest(SipMethods.Invite, request.Target, headers) { Body = System.Text.Encoding.UTF8.GetBytes(request.SdpOffer) };
-        var call = new OutgoingCall(this, invite, nextHop, request.SdpOffer);
-        _ = Task.Run(() => RunOutgoingAsync(call, branch, request.RingTimeout, request.Credentials), CancellationToken.None);
+        var call = new OutgoingCall(this, invite, nextHop.Transport, request.SdpOffer) { Credentials = request.Credentials };
+        _ = Task.Run(() => RunOutgoingAsync(call, nextHop, branch, request.RingTimeout, request.Credentials), CancellationToken.None);
         return call;
     }
 
-    private async Task RunOutgoingAsync(OutgoingCall call, string branch, TimeSpan ringTimeout, DigestCredentials? credentials)
+    private async Task RunOutgoingAsync(OutgoingCall call, SipNextHop nextHop, string branch, TimeSpan ringTimeout, DigestCredentials? credentials)
     {
+        if (await nextHop.ResolveAsync(_transport.LocalEndPoint.AddressFamily, call.Abandoned).ConfigureAwait(false) is not { } hop)
+        {
+            TelephonyLog.NextHopUnresolved(_logger, call.CallId, nextHop.Host);
+            call.OnNotAnswered(503, "failed");
+            return;
+        }
+
+        call.RouteTo(MoveLargeRequestToTcp(call.Invite, hop));
+
         // RFC 3261 §22.2: a 401/407 is answered once with credentials in a new INVITE (new branch, CSeq + 1).
         var final = await RunInviteAsync(call, branch, ringTimeout).ConfigureAwait(false);
         if (final is { Response.StatusCode: 401 or 407 } challenged && credentials is not null && !call.Abandoned.IsCancellationRequested
-            && Authorize(call.Invite, challenged.Response, credentials) is { } retry)
+            && Authorize(call.Invite, challenged.Response, credentials, null) is { } retry)
         {
             call.Invite = retry.Invite;
             final = await RunInviteAsync(call, retry.Branch, ringTimeout).ConfigureAwait(false);
@@ -67,8 +83,11 @@ public sealed partial class SipUserAgent
         }
     }
 
-    /// <summary>A copy of the INVITE with a fresh branch, CSeq + 1 and the answer to every challenge we can answer.</summary>
-    private (SipRequest Invite, string Branch)? Authorize(SipRequest invite, SipResponse challenge, DigestCredentials credentials)
+    /// <summary>
+    /// A copy of the request with a fresh branch, a new CSeq (+ 1, or <paramref name="cseq"/> from the
+    /// dialog's counter for in-dialog requests) and the answer to every challenge we can answer.
+    /// </summary>
+    private (SipRequest Invite, string Branch)? Authorize(SipRequest invite, SipResponse challenge, DigestCredentials credentials, uint? cseq)
     {
         var (challengeHeader, answerHeader) = challenge.StatusCode == 401
             ? (SipHeaderNames.WwwAuthenticate, SipHeaderNames.Authorization)
@@ -95,7 +114,7 @@ public sealed partial class SipUserAgent
             headers.Add(header.Name, header.Name switch
             {
                 SipHeaderNames.Via => System.Text.RegularExpressions.Regex.Replace(header.Value, "branch=[^;]+", "branch=" + branch),
-                SipHeaderNames.CSeq => SipCSeq.TryParse(header.Value, out var cseq) ? $"{(cseq.Number + 1).ToString(CultureInfo.InvariantCulture)} {cseq.Method}" : header.Value,
+                SipHeaderNames.CSeq => SipCSeq.TryParse(header.Value, out var old) ? $"{(cseq ?? old.Number + 1).ToString(CultureInfo.InvariantCulture)} {old.Method}" : header.Value,
                 _ => header.Value,
             });
         }
@@ -113,7 +132,7 @@ public sealed partial class SipUserAgent
     private async Task<(SipResponse Response, bool CancelledByUs, bool RingTimedOut)?> RunInviteAsync(OutgoingCall call, string branch, TimeSpan ringTimeout)
     {
         using var transaction = new InviteClientTransaction(
-            branch, call.Invite, m => SendAsync(m, call.RemoteEndPoint), call.OnProvisional, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _));
+            branch, call.Invite, m => SendAsync(m, call.RemoteHop), call.OnProvisional, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _), call.Transport.IsReliable());
         _inviteClientTransactions[branch] = transaction;
         try
         {
@@ -148,7 +167,7 @@ public sealed partial class SipUserAgent
                     return null;
                 }
 
-                await SendCancelAsync(call.Invite, branch, call.RemoteEndPoint).ConfigureAwait(false);
+                await SendCancelAsync(call.Invite, branch, call.RemoteHop).ConfigureAwait(false);
 
                 // The callee answers the INVITE with 487 (or, in a race, with 200: then we hang up at once).
                 final = await transaction.Completion.WaitAsync(Options.Timers.TimeoutInterval).ConfigureAwait(false);
@@ -179,10 +198,10 @@ public sealed partial class SipUserAgent
 
         var dialog = SipDialogFactory.ForOutgoingInvite(call.Invite, final);
         SipCSeq.TryParse(call.Invite.Headers.Get(SipHeaderNames.CSeq), out var cseq);
-        var ack = dialog.CreateAck(cseq.Number, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol);
+        var ack = dialog.CreateAck(cseq.Number, FormatHost(Options.PublicAddress), Options.Port, call.Transport.ViaName());
         _callsByDialog[dialog.Key] = call;
         call.OnAnswered(final, dialog, ack);
-        _ = SendAsync(ack, call.RemoteEndPoint);
+        _ = SendAsync(ack, call.RemoteHop);
         if (SessionTimer.TryParse(final.Headers.Get(SipHeaderNames.SessionExpires), out var seconds, out var refresher))
         {
             // §7.2: the 2xx names the refresher; without a name the UAC (we) refresh.
@@ -196,7 +215,7 @@ public sealed partial class SipUserAgent
     }
 
     /// <summary>§9.1: CANCEL copies the INVITE's Request-URI, Call-ID, From, To, CSeq number, top Via (same branch) and Route.</summary>
-    private async Task SendCancelAsync(SipRequest invite, string branch, IPEndPoint destination)
+    private async Task SendCancelAsync(SipRequest invite, string branch, SipHop destination)
     {
         var headers = new SipHeaderCollection();
         headers.Add(SipHeaderNames.Via, invite.TopVia!);
@@ -213,9 +232,6 @@ public sealed partial class SipUserAgent
 
         await SendNonInviteAsync(new SipRequest(SipMethods.Cancel, invite.RequestUri, headers), branch, destination, CancellationToken.None).ConfigureAwait(false);
     }
-
-    private static IPEndPoint? ResolveLiteral(SipUri uri)
-        => IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) ? new IPEndPoint(address, uri.Port ?? 5060) : null;
 
     private static string NewBranch() => "z9hG4bK" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
 
@@ -241,7 +257,7 @@ public sealed partial class SipUserAgent
         if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call && SameCSeq(response, call.Invite))
         {
             // A retransmitted 2xx (whether or not its transaction is gone yet): the dialog sends the same ACK again (§13.2.2.4).
-            _ = SendAsync(ack, call.RemoteEndPoint);
+            _ = SendAsync(ack, call.RemoteHop);
         }
         else if (_inviteClientTransactions.TryGetValue(branch, out var invite))
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Transactions;
+using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -102,10 +103,9 @@ public sealed partial class SipUserAgent
     private async Task<bool> RefreshSessionAsync(IDialogCall call, SessionTimer timer)
     {
         var role = call is OutgoingCall ? "uac" : "uas";
-        var update = call.Dialog.CreateRequest(SipMethods.Update, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol, out var branch);
-        AddRefreshHeaders(update, timer, role);
-        var destination = await call.Dialog.ResolveNextHopAsync(call.RemoteEndPoint, CancellationToken.None).ConfigureAwait(false) ?? call.RemoteEndPoint;
-        var response = await SendNonInviteAsync(update, branch, destination, call.Ended).ConfigureAwait(false);
+        var (update, branch, destination) = await CreateInDialogRequestAsync(call, SipMethods.Update, call.Ended).ConfigureAwait(false);
+        AddRefreshHeaders(update, timer, role, destination.Transport);
+        var response = await SendInDialogAsync(call, update, branch, destination, call.Ended).ConfigureAwait(false);
         if (response is { IsSuccess: true })
         {
             return true;
@@ -116,12 +116,13 @@ public sealed partial class SipUserAgent
             return false;
         }
 
-        var reinvite = call.Dialog.CreateRequest(SipMethods.Invite, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol, out var inviteBranch);
-        AddRefreshHeaders(reinvite, timer, role);
+        var reinvite = call.Dialog.CreateRequest(SipMethods.Invite, ViaHost, Options.Port, destination.Transport.ViaName(), out var inviteBranch);
+        AddRefreshHeaders(reinvite, timer, role, destination.Transport);
         reinvite.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
         reinvite.Body = System.Text.Encoding.UTF8.GetBytes(sdp);
+        destination = MoveLargeRequestToTcp(reinvite, destination);
         using var transaction = new InviteClientTransaction(
-            inviteBranch, reinvite, m => SendAsync(m, destination), _ => { }, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _));
+            inviteBranch, reinvite, m => SendAsync(m, destination), _ => { }, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _), destination.Transport.IsReliable());
         _inviteClientTransactions[inviteBranch] = transaction;
         await transaction.StartAsync().ConfigureAwait(false);
         var final = await transaction.Completion.WaitAsync(call.Ended).ConfigureAwait(false);
@@ -131,15 +132,15 @@ public sealed partial class SipUserAgent
         }
 
         SipCSeq.TryParse(reinvite.Headers.Get(SipHeaderNames.CSeq), out var cseq);
-        await SendAsync(call.Dialog.CreateAck(cseq.Number, FormatHost(Options.PublicAddress), Options.Port, _transport.Protocol), destination).ConfigureAwait(false);
+        await SendQuietlyAsync(call.Dialog.CreateAck(cseq.Number, ViaHost, Options.Port, destination.Transport.ViaName()), destination).ConfigureAwait(false);
         return true;
     }
 
-    private void AddRefreshHeaders(SipRequest request, SessionTimer timer, string role)
+    private void AddRefreshHeaders(SipRequest request, SessionTimer timer, string role, SipTransportKind transport)
     {
         request.Headers.Add(SipHeaderNames.SessionExpires, $"{(int)timer.Interval.TotalSeconds};refresher={role}");
         request.Headers.Add(SipHeaderNames.Supported, "timer");
-        request.Headers.Add(SipHeaderNames.Contact, OwnContact());
+        request.Headers.Add(SipHeaderNames.Contact, OwnContact(transport));
     }
 }
 

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Parsing;
 using VoiceAgent.Telephony.Sip.Transactions;
 using VoiceAgent.Telephony.Sip.Transport;
 
@@ -80,7 +82,7 @@ public sealed partial class SipUserAgent
         switch (inbound.Message)
         {
             case SipRequest request:
-                await HandleRequestAsync(request, inbound.Remote, cancellationToken).ConfigureAwait(false);
+                await HandleRequestAsync(request, new SipHop(inbound.Remote, inbound.Transport), cancellationToken).ConfigureAwait(false);
                 break;
             case SipResponse response:
                 HandleResponse(response);
@@ -91,14 +93,14 @@ public sealed partial class SipUserAgent
                 {
                     var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), NewTag());
                     response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{error.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
-                    await SendAsync(response, DestinationOf(partial, inbound.Remote)).ConfigureAwait(false);
+                    await SendAsync(response, DestinationOf(partial, inbound.Remote, inbound.Transport)).ConfigureAwait(false);
                 }
 
                 break;
         }
     }
 
-    private async ValueTask HandleRequestAsync(SipRequest request, IPEndPoint remote, CancellationToken cancellationToken)
+    private async ValueTask HandleRequestAsync(SipRequest request, SipHop remote, CancellationToken cancellationToken)
     {
         var key = TransactionKey.ForRequest(request);
         if (request.Method == SipMethods.Ack)
@@ -129,10 +131,10 @@ public sealed partial class SipUserAgent
             return;
         }
 
-        var transaction = new NonInviteServerTransaction(key, request, m => SendAsync(m, DestinationOf(request, remote)), Options.Timers, Time, Forget);
+        var transaction = new NonInviteServerTransaction(key, request, m => SendQuietlyAsync(m, DestinationOf(request, remote.EndPoint, remote.Transport)), Options.Timers, Time, Forget);
         _serverTransactions[key] = transaction;
         var answer = await AnswerNonInviteAsync(request).ConfigureAwait(false);
-        TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.ToString(), answer.StatusCode, answer.ReasonPhrase);
+        TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), answer.StatusCode, answer.ReasonPhrase);
         await transaction.SendResponseAsync(answer).ConfigureAwait(false);
     }
 
@@ -208,9 +210,10 @@ public sealed partial class SipUserAgent
         }
     }
 
-    private async ValueTask HandleInviteAsync(string key, SipRequest invite, IPEndPoint remote, CancellationToken cancellationToken)
+    private async ValueTask HandleInviteAsync(string key, SipRequest invite, SipHop remote, CancellationToken cancellationToken)
     {
-        var transaction = new InviteServerTransaction(key, invite, m => SendAsync(m, DestinationOf(invite, remote)), Options.Timers, Time, Forget);
+        var transaction = new InviteServerTransaction(
+            key, invite, m => SendQuietlyAsync(m, DestinationOf(invite, remote.EndPoint, remote.Transport)), Options.Timers, Time, Forget, remote.Transport.IsReliable());
         _serverTransactions[key] = transaction;
         // §17.2.1: 100 Trying at once, so the caller stops retransmitting while the host decides.
         await transaction.SendResponseAsync(SipResponseFactory.Create(invite, 100, "Trying")).ConfigureAwait(false);
@@ -222,7 +225,7 @@ public sealed partial class SipUserAgent
         }
 
         SipNameAddress.TryParse(invite.To!, out var to);
-        if (to!.Tag is null && (Refuse(invite, remote) ?? CheckSessionInterval(invite)) is { } refusal)
+        if (to!.Tag is null && (Refuse(invite, remote.EndPoint) ?? CheckSessionInterval(invite)) is { } refusal)
         {
             await transaction.SendResponseAsync(refusal).ConfigureAwait(false);
             return;
@@ -259,7 +262,7 @@ public sealed partial class SipUserAgent
         }
 
         var dialog = SipDialogFactory.ForIncomingInvite(invite, NewTag());
-        var incoming = new IncomingCall(this, invite, transaction, dialog, remote) { TimerTerms = TermsFromInvite(invite) };
+        var incoming = new IncomingCall(this, invite, transaction, dialog, remote) { TimerTerms = TermsFromInvite(invite), Credentials = CredentialsFor(remote.EndPoint) };
         _callsByDialog[dialog.Key] = incoming;
         _callsByInvite[key] = incoming;
         _ = Task.Run(() => RunHandlerAsync(incoming, cancellationToken), CancellationToken.None);
@@ -288,13 +291,42 @@ public sealed partial class SipUserAgent
         }
     }
 
-    private string OwnContact() => ContactFor("voiceagent");
+    private string OwnContact(SipTransportKind transport) => ContactFor("voiceagent", transport);
 
-    internal string ContactFor(string user) => $"<sip:{user}@{FormatHost(Options.PublicAddress)}:{Options.Port};transport={_transport.Protocol.ToLowerInvariant()}>";
+    /// <summary>Our Contact; its transport parameter tells the peer how to reach us for requests in the dialog.</summary>
+    internal string ContactFor(string user, SipTransportKind transport)
+        => $"<sip:{user}@{FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};transport={transport.UriName()}>";
+
+    /// <summary>Our Via for a new request: the transport it is sent over, our address, a branch and rport (RFC 3581).</summary>
+    internal string ViaFor(SipTransportKind transport, string branch)
+        => $"SIP/2.0/{transport.ViaName()} {FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport";
 
     internal string ViaHost => FormatHost(Options.PublicAddress);
 
-    internal string TransportProtocol => _transport.Protocol;
+    /// <summary>The address family our sockets use (host names resolve to it).</summary>
+    internal System.Net.Sockets.AddressFamily AddressFamily => _transport.LocalEndPoint.AddressFamily;
+
+    /// <summary>
+    /// RFC 3261 §18.1.1: a request within 200 bytes of the path MTU (1500 bytes) goes over a
+    /// congestion-controlled transport; we move it to TCP when we have TCP (its top Via says so).
+    /// </summary>
+    internal SipHop MoveLargeRequestToTcp(SipRequest request, SipHop hop)
+    {
+        const int UdpLimit = 1300;
+        if (hop.Transport != SipTransportKind.Udp || !_transport.Carries(SipTransportKind.Tcp)
+            || SipMessageSerializer.Serialize(request).Length <= UdpLimit || request.TopVia is not { } top)
+        {
+            return hop;
+        }
+
+        request.Headers.ReplaceFirst(SipHeaderNames.Via, top.Replace("SIP/2.0/UDP", "SIP/2.0/TCP", StringComparison.OrdinalIgnoreCase));
+        if (request.Headers.Get(SipHeaderNames.Contact) is { } contact)
+        {
+            request.Headers.ReplaceFirst(SipHeaderNames.Contact, contact.Replace(";transport=udp", ";transport=tcp", StringComparison.OrdinalIgnoreCase));
+        }
+
+        return hop with { Transport = SipTransportKind.Tcp };
+    }
 
     private IDialogCall? FindCall(SipRequest request)
     {
@@ -317,7 +349,7 @@ public sealed partial class SipUserAgent
                 response.Headers.Add(SipHeaderNames.RecordRoute, recordRoute);
             }
 
-            response.Headers.Add(SipHeaderNames.Contact, OwnContact());
+            response.Headers.Add(SipHeaderNames.Contact, OwnContact(call.Transport));
         }
 
         if (status is >= 200 and < 300)
@@ -339,7 +371,7 @@ public sealed partial class SipUserAgent
         return response;
     }
 
-    internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendAsync(response, DestinationOf(call.Invite, call.RemoteEndPoint));
+    internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendQuietlyAsync(response, DestinationOf(call.Invite, call.RemoteEndPoint, call.Transport));
 
     internal void OnAckTimeout(IncomingCall call) => TelephonyLog.AckTimeout(_logger, call.CallId);
 
@@ -359,10 +391,26 @@ public sealed partial class SipUserAgent
 
     private void Forget(IServerTransaction transaction) => _serverTransactions.TryRemove(transaction.Key, out _);
 
-    internal ValueTask SendAsync(SipMessage message, IPEndPoint destination) => _transport.SendAsync(message, destination, CancellationToken.None);
+    /// <summary>Sends; false when the transport could not (the failure is logged there).</summary>
+    internal ValueTask<bool> SendAsync(SipMessage message, SipHop destination) => _transport.SendAsync(message, destination.EndPoint, destination.Transport, CancellationToken.None);
 
-    private static IPEndPoint DestinationOf(SipRequest request, IPEndPoint remote)
-        => request.TopVia is { } top && SipVia.TryParse(top, out var via) ? ViaReceivedStamp.ResponseDestination(via!, remote) ?? remote : remote;
+    /// <summary>Sends a response or an ACK, where nobody waits for the outcome.</summary>
+    internal async ValueTask SendQuietlyAsync(SipMessage message, SipHop destination) => await SendAsync(message, destination).ConfigureAwait(false);
+
+    /// <summary>
+    /// Where a response goes (§18.2.2): over TCP back on the connection its request came on; over UDP
+    /// to the top Via's received/rport address (RFC 3581), else its sent-by.
+    /// </summary>
+    private static SipHop DestinationOf(SipRequest request, IPEndPoint remote, SipTransportKind transport)
+    {
+        if (transport == SipTransportKind.Tcp)
+        {
+            return new SipHop(remote, transport);
+        }
+
+        var endPoint = request.TopVia is { } top && SipVia.TryParse(top, out var via) ? ViaReceivedStamp.ResponseDestination(via!, remote) ?? remote : remote;
+        return new SipHop(endPoint, transport);
+    }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 

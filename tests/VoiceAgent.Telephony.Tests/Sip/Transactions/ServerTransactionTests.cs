@@ -22,6 +22,13 @@ public sealed class ServerTransactionTests
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>A client transaction's transport: records the send and says it went out.</summary>
+    private ValueTask<bool> SendRequest(SipMessage message)
+    {
+        _sent.Add((_time.GetUtcNow() - _start, message));
+        return ValueTask.FromResult(true);
+    }
+
     private InviteServerTransaction NewInvite() => new("k", Request("INVITE"), Send, Timers, _time, _terminated.Add);
 
     private int[] SentStatuses() => [.. _sent.Select(s => ((SipResponse)s.Message).StatusCode)];
@@ -120,7 +127,7 @@ public sealed class ServerTransactionTests
     public async Task Non_invite_client_retransmits_with_timer_e_and_gives_up_at_timer_f()
     {
         var bye = Request("BYE");
-        using var transaction = new NonInviteClientTransaction("z9hG4bKc", bye, Send, Timers, _time);
+        using var transaction = new NonInviteClientTransaction("z9hG4bKc", bye, SendRequest, Timers, _time);
         await transaction.StartAsync();
 
         for (var i = 0; i < 330; i++)
@@ -137,13 +144,53 @@ public sealed class ServerTransactionTests
     public async Task Non_invite_client_completes_with_the_final_response()
     {
         var bye = Request("BYE");
-        using var transaction = new NonInviteClientTransaction("z9hG4bKc", bye, Send, Timers, _time);
+        using var transaction = new NonInviteClientTransaction("z9hG4bKc", bye, SendRequest, Timers, _time);
         await transaction.StartAsync();
 
         transaction.OnResponse(Response(bye, 200));
 
         Assert.Equal(200, (await transaction.Completion.WaitAsync(TimeSpan.FromSeconds(5)))!.StatusCode);
         _time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Single(_sent);
+    }
+
+    [Fact]
+    public async Task Over_tcp_a_client_transaction_sends_once_and_still_gives_up_at_timer_f()
+    {
+        var bye = Request("BYE");
+        using var transaction = new NonInviteClientTransaction("z9hG4bKc", bye, SendRequest, Timers, _time, reliable: true);
+        await transaction.StartAsync();
+
+        for (var i = 0; i < 330; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Single(_sent); // §17.1.2.2: timer E only over unreliable transports
+        Assert.Null(await transaction.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task A_request_the_transport_cannot_send_ends_as_503_at_once()
+    {
+        var bye = Request("BYE");
+        using var transaction = new NonInviteClientTransaction("z9hG4bKc", bye, _ => ValueTask.FromResult(false), Timers, _time, reliable: true);
+        await transaction.StartAsync();
+
+        var final = await transaction.Completion.WaitAsync(TimeSpan.FromSeconds(1));
+        Assert.Equal(503, final!.StatusCode); // RFC 3261 §8.1.3.1
+    }
+
+    [Fact]
+    public async Task Over_tcp_a_final_error_is_not_retransmitted_by_timer_g()
+    {
+        var transaction = new InviteServerTransaction("k", Request("INVITE"), Send, Timers, _time, _terminated.Add, reliable: true);
+        await transaction.SendResponseAsync(Response(transaction.Request, 486));
+        for (var i = 0; i < 40; i++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(500));
+        }
+
         Assert.Single(_sent);
     }
 }

@@ -11,7 +11,7 @@ public abstract class InMemoryAgentTest : IAsyncLifetime
     private readonly CancellationTokenSource _stop = new();
     private Task _loop = Task.CompletedTask;
 
-    private protected InMemorySipTransport Transport { get; } = new();
+    private protected InMemorySipTransport Transport { get; } = new() { CarriesTcp = true };
 
     private protected RecordingCallHandler Handler { get; } = new();
 

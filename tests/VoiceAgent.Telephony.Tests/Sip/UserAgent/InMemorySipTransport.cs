@@ -15,11 +15,23 @@ internal sealed class InMemorySipTransport : ISipTransport
 {
     public static readonly IPEndPoint Peer = new(IPAddress.Loopback, 5094);
     private readonly Channel<SipInbound> _incoming = Channel.CreateUnbounded<SipInbound>();
-    private readonly Channel<(SipMessage Message, IPEndPoint Destination)> _sent = Channel.CreateUnbounded<(SipMessage, IPEndPoint)>();
+    private readonly Channel<(SipMessage Message, IPEndPoint Destination, SipTransportKind Transport)> _sent = Channel.CreateUnbounded<(SipMessage, IPEndPoint, SipTransportKind)>();
 
     public IPEndPoint LocalEndPoint { get; } = new(IPAddress.Loopback, 5060);
 
-    public string Protocol => "UDP";
+    /// <summary>Whether the UA may send over TCP too (it then moves large requests there).</summary>
+    public bool CarriesTcp { get; init; }
+
+    /// <summary>Destinations that refuse connections: sends to them fail as a refused TCP connect would.</summary>
+    public HashSet<IPEndPoint> Unreachable { get; } = [];
+
+    /// <summary>The transport of the last message <see cref="NextSentAsync"/> returned.</summary>
+    public SipTransportKind LastTransport { get; private set; }
+
+    /// <summary>Where the last message <see cref="NextSentAsync"/> returned went.</summary>
+    public IPEndPoint? LastDestination { get; private set; }
+
+    public bool Carries(SipTransportKind kind) => kind == SipTransportKind.Udp || CarriesTcp;
 
     public ChannelReader<SipInbound> Incoming => _incoming.Reader;
 
@@ -41,24 +53,47 @@ internal sealed class InMemorySipTransport : ISipTransport
         }
     }
 
-    public ValueTask SendAsync(SipMessage message, IPEndPoint destination, CancellationToken cancellationToken)
+    public ValueTask<bool> SendAsync(SipMessage message, IPEndPoint destination, SipTransportKind transport, CancellationToken cancellationToken)
     {
+        Assert.True(Carries(transport), $"sent over {transport}, which this transport does not carry");
+        if (Unreachable.Contains(destination))
+        {
+            return ValueTask.FromResult(false);
+        }
+
         // Round-trip through the wire format, as a real peer would see it.
         Assert.True(SipMessageParser.TryParse(SipMessageSerializer.Serialize(message), out var reparsed, out var error), error?.Detail);
-        _sent.Writer.TryWrite((reparsed!, destination));
-        return ValueTask.CompletedTask;
+        _sent.Writer.TryWrite((reparsed!, destination, transport));
+        return ValueTask.FromResult(true);
     }
 
     /// <summary>The next message the UA sent that satisfies <paramref name="match"/> (others are skipped).</summary>
+    /// <summary>Whether the UA sends anything matching <paramref name="match"/> within <paramref name="withinMs"/>.</summary>
+    public async Task<bool> SendsAsync<T>(Func<T, bool> match, int withinMs)
+        where T : SipMessage
+    {
+        try
+        {
+            await NextSentAsync(match, withinMs);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     public async Task<T> NextSentAsync<T>(Func<T, bool>? match = null, int timeoutMs = 5000)
         where T : SipMessage
     {
         using var timeout = new CancellationTokenSource(timeoutMs);
         while (true)
         {
-            var (message, _) = await _sent.Reader.ReadAsync(timeout.Token);
+            var (message, destination, transport) = await _sent.Reader.ReadAsync(timeout.Token);
             if (message is T typed && (match is null || match(typed)))
             {
+                LastTransport = transport;
+                LastDestination = destination;
                 return typed;
             }
         }

@@ -1,3 +1,4 @@
+using VoiceAgent.Telephony.Sip.Transport;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgent.Telephony.Sip.Authentication;
@@ -20,7 +21,7 @@ public sealed class SipRegistrationTests : InMemoryAgentTest
     [Fact]
     public async Task Registers_through_a_challenge_refreshes_before_expiry_and_unregisters_when_stopped()
     {
-        var registration = Agent.Register(new RegistrationOptions(InMemorySipTransport.Peer, "trunk.example", "1001", new DigestCredentials("1001", "pw"), TimeSpan.FromSeconds(60)));
+        var registration = Agent.Register(new RegistrationOptions(SipNextHop.FromEndPoint(InMemorySipTransport.Peer), "trunk.example", "1001", new DigestCredentials("1001", "pw"), TimeSpan.FromSeconds(60)));
 
         var first = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER");
         Assert.Equal("sip:trunk.example", first.RequestUri);
@@ -55,7 +56,7 @@ public sealed class SipRegistrationTests : InMemoryAgentTest
     [Fact]
     public async Task A_refused_registration_is_reported_and_retried()
     {
-        await using var registration = Agent.Register(new RegistrationOptions(InMemorySipTransport.Peer, "trunk.example", "1001", null, TimeSpan.FromSeconds(60)) { RetryDelay = TimeSpan.FromMilliseconds(200) });
+        await using var registration = Agent.Register(new RegistrationOptions(SipNextHop.FromEndPoint(InMemorySipTransport.Peer), "trunk.example", "1001", null, TimeSpan.FromSeconds(60)) { RetryDelay = TimeSpan.FromMilliseconds(200) });
 
         var first = await Transport.NextSentAsync<SipRequest>(r => r.Method == "REGISTER");
         Transport.Inject(Response(first, 403, "Forbidden"));

@@ -138,9 +138,10 @@ public sealed class SipUserAgentOutgoingTests : InMemoryAgentTest
     }
 
     [Fact]
-    public void A_target_that_is_not_a_sip_uri_with_an_address_is_refused()
+    public void A_target_that_is_not_a_sip_uri_or_names_a_transport_we_lack_is_refused()
     {
         Assert.Throws<ArgumentException>(() => Agent.PlaceCall(new OutgoingCallRequest("tel:+15551234", "x", Sdp, TimeSpan.FromSeconds(1))));
-        Assert.Throws<ArgumentException>(() => Agent.PlaceCall(new OutgoingCallRequest("sip:bob@pbx.example.com", "x", Sdp, TimeSpan.FromSeconds(1))));
+        Assert.Throws<ArgumentException>(() => Agent.PlaceCall(new OutgoingCallRequest("sips:bob@127.0.0.1", "x", Sdp, TimeSpan.FromSeconds(1))));
+        Assert.Throws<ArgumentException>(() => Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1;transport=sctp", "x", Sdp, TimeSpan.FromSeconds(1))));
     }
 }
