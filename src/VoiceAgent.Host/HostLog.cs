@@ -45,4 +45,7 @@ internal static partial class HostLog
 
     [LoggerMessage(4013, LogLevel.Warning, "No RTP from the peer for {Seconds} s: hanging up")]
     public static partial void MediaTimeout(ILogger logger, double seconds);
+
+    [LoggerMessage(4014, LogLevel.Information, "Early media: {Codec} from {RemoteRtp} before the answer (Outbound:EarlyMedia accept)")]
+    public static partial void EarlyMedia(ILogger logger, string codec, string remoteRtp);
 }

@@ -142,14 +142,28 @@ internal sealed class OutboundCallService(
         }
     }
 
-    /// <summary>Waits for the answer; runs the plan's verbs when answered. Returns whether it was answered and how it ended.</summary>
+    /// <summary>
+    /// Waits for the answer (with Outbound:EarlyMedia accept, a 183's SDP opens the media first: the
+    /// callee's ringback or announcement is received, measured and heard by the detector before the
+    /// answer); runs the plan's verbs when answered. Returns whether it was answered and how it ended.
+    /// </summary>
     private async Task<(bool Answered, CallEndReason Reason)> RunAttemptAsync(OutboundCallPlan plan, CallRecord record, Attempt attempt, int number)
     {
         var call = attempt.Call;
-        var socketOwned = true;
+        OpenedMedia? opened = null;
         try
         {
             HostLog.OutgoingCall(logger, call.To);
+            if (settings.Outbound.EarlyMedia && await Task.WhenAny(call.Answered, call.EarlyMedia) == call.EarlyMedia
+                && Open(attempt, call.EarlyMedia.Result) is { } early)
+            {
+                opened = early;
+                early.Stream.Start();
+                record.AttachMedia(() => early.Stream.Statistics);
+                record.AddEvent("early-media", time.GetUtcNow(), $"{early.Media.Codec} from {early.Media.RemoteRtp}");
+                HostLog.EarlyMedia(logger, early.Media.Codec, early.Media.RemoteRtp.ToString());
+            }
+
             if (!await call.Answered)
             {
                 record.SetOutcome(call.Outcome, call.StatusCode);
@@ -159,18 +173,26 @@ internal sealed class OutboundCallService(
                 return (false, CallEndReason.NotAnswered);
             }
 
-            if (!SessionDescription.TryParse(call.RemoteSdp ?? string.Empty, out var answer, out _) || negotiator.Negotiate(answer!).Media is not { } media)
+            if (opened is null)
             {
-                record.SetOutcome("failed", 488);
-                await call.HangupAsync(CancellationToken.None);
-                return (true, CallEndReason.LocalHangup);
+                if (Open(attempt, call.RemoteSdp ?? string.Empty) is not { } answered)
+                {
+                    record.SetOutcome("failed", 488);
+                    await call.HangupAsync(CancellationToken.None);
+                    return (true, CallEndReason.LocalHangup);
+                }
+
+                opened = answered;
+                record.AttachMedia(() => answered.Stream.Statistics);
+                answered.Stream.Start();
+            }
+            else if (SessionDescription.TryParse(call.RemoteSdp ?? string.Empty, out var answer, out _) && negotiator.Negotiate(answer!).Media is { } final
+                && !final.RemoteRtp.Equals(opened.Media.RemoteRtp))
+            {
+                opened.Stream.UpdateRemote(final.RemoteRtp); // the 2xx should repeat the 183's answer; follow it if not
             }
 
-            socketOwned = false;
-            var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
-            var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
-            await using var stream = new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release);
-            record.AttachMedia(() => stream.Statistics);
+            var (stream, media) = (opened.Stream, opened.Media);
             call.SessionUpdateHandler = new CallMediaSession(negotiator, stream, record, settings.Sip.PublicAddress, media, attempt.SessionId, time).AnswerOffer;
             var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
             _ = MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
@@ -181,7 +203,6 @@ internal sealed class OutboundCallService(
             }, time, call.Ended);
             await using var session = pipeline.CreateSession(record.Id, plan.Voice);
             var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
-            stream.Start();
             clock.Register(stream);
             record.MarkAnswered(media.Codec, time.GetUtcNow());
             record.AddEvent("attempt", time.GetUtcNow(), $"{number}: answered (200)");
@@ -201,13 +222,32 @@ internal sealed class OutboundCallService(
         }
         finally
         {
-            if (socketOwned)
+            if (opened is not null)
+            {
+                await opened.Stream.DisposeAsync(); // returns the port
+            }
+            else
             {
                 ports.Release(((System.Net.IPEndPoint)attempt.Socket.LocalEndPoint!).Port);
                 attempt.Socket.Dispose();
             }
         }
     }
+
+    /// <summary>The RTP stream for the callee's SDP answer (from a 183 or the 2xx), or null when nothing in it is acceptable.</summary>
+    private OpenedMedia? Open(Attempt attempt, string sdp)
+    {
+        if (!SessionDescription.TryParse(sdp, out var answer, out _) || negotiator.Negotiate(answer!).Media is not { } media)
+        {
+            return null;
+        }
+
+        var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
+        var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
+        return new OpenedMedia(new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release), media);
+    }
+
+    private sealed record OpenedMedia(RtpStream Stream, NegotiatedMedia Media);
 
     /// <summary>The application learns of every unanswered attempt (outcome and SIP code) through call.ended.</summary>
     private async Task ReportNotAnsweredAsync(OutboundCallPlan plan, CallRecord record, OutgoingCall call, int number)

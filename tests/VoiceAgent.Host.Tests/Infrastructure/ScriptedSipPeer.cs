@@ -15,12 +15,15 @@ internal sealed partial class ScriptedSipPeer : IDisposable
     private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly List<string> _requests = [];
     private readonly int _finalStatus;
+    private readonly int? _earlyMediaPort;
     private readonly CancellationTokenSource _stop = new();
 
     /// <param name="finalStatus">The final response to INVITE (486, 603...), or 0 to ring until cancelled.</param>
-    public ScriptedSipPeer(int finalStatus)
+    /// <param name="earlyMediaPort">When set, the INVITE gets 183 Session Progress with an SDP answer whose audio is at this loopback port (PCMU), instead of 180.</param>
+    public ScriptedSipPeer(int finalStatus, int? earlyMediaPort = null)
     {
         _finalStatus = finalStatus;
+        _earlyMediaPort = earlyMediaPort;
         _ = Task.Run(LoopAsync);
     }
 
@@ -62,7 +65,16 @@ internal sealed partial class ScriptedSipPeer : IDisposable
                 {
                     case "INVITE":
                         await ReplyAsync(text, 100, "Trying", datagram.RemoteEndPoint);
-                        await ReplyAsync(text, 180, "Ringing", datagram.RemoteEndPoint, tag: true);
+                        if (_earlyMediaPort is { } port)
+                        {
+                            var sdp = $"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+                            await ReplyAsync(text, 183, "Session Progress", datagram.RemoteEndPoint, tag: true, extra: "Content-Type: application/sdp\r\n", body: sdp);
+                        }
+                        else
+                        {
+                            await ReplyAsync(text, 180, "Ringing", datagram.RemoteEndPoint, tag: true);
+                        }
+
                         if (_finalStatus > 0)
                         {
                             await ReplyAsync(text, _finalStatus, "Busy Here", datagram.RemoteEndPoint, tag: true);
@@ -140,7 +152,7 @@ internal sealed partial class ScriptedSipPeer : IDisposable
     }
 
     /// <summary>A response copying Via, From, To (with our tag), Call-ID and CSeq (RFC 3261 §8.2.6.2).</summary>
-    private async Task ReplyAsync(string request, int status, string reason, IPEndPoint to, bool tag = false, string extra = "")
+    private async Task ReplyAsync(string request, int status, string reason, IPEndPoint to, bool tag = false, string extra = "", string body = "")
     {
         var response = new StringBuilder($"SIP/2.0 {status} {reason}\r\n");
         foreach (var name in new[] { "Via", "From", "To", "Call-ID", "CSeq" })
@@ -154,7 +166,7 @@ internal sealed partial class ScriptedSipPeer : IDisposable
             response.Append(name).Append(": ").Append(value).Append("\r\n");
         }
 
-        response.Append(extra).Append("Content-Length: 0\r\n\r\n");
+        response.Append(extra).Append("Content-Length: ").Append(Encoding.UTF8.GetByteCount(body)).Append("\r\n\r\n").Append(body);
         var bytes = Encoding.UTF8.GetBytes(response.ToString());
         await _socket.SendAsync(bytes, to);
     }

@@ -15,6 +15,7 @@ public sealed class OutgoingCall : SipCall
 {
     private readonly TaskCompletionSource<bool> _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ringing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<string> _earlyMedia = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _abandon = new();
     private SipDialog? _dialog;
     private SipRequest? _ack;
@@ -48,6 +49,13 @@ public sealed class OutgoingCall : SipCall
 
     /// <summary>Completes on the first 180/183.</summary>
     public Task Ringing => _ringing.Task;
+
+    /// <summary>
+    /// The SDP of the first provisional response that carries one (a 183 Session Progress with early
+    /// media: ringback or a network announcement). Without 100rel it is the answer to our offer
+    /// (RFC 3261 §13.2.1, RFC 3262), and the 2xx repeats it. Never completes when no such response came.
+    /// </summary>
+    public Task<string> EarlyMedia => _earlyMedia.Task;
 
     /// <summary><c>calling</c>, then <c>answered</c>, <c>busy</c>, <c>no-answer</c>, <c>rejected</c>, <c>failed</c> or <c>cancelled</c>.</summary>
     public string Outcome { get; private set; } = "calling";
@@ -92,6 +100,12 @@ public sealed class OutgoingCall : SipCall
         if (response.StatusCode is 180 or 183)
         {
             _ringing.TrySetResult();
+        }
+
+        if (response.StatusCode > 100 && response.Body.Length > 0
+            && string.Equals(response.ContentType, "application/sdp", StringComparison.OrdinalIgnoreCase))
+        {
+            _earlyMedia.TrySetResult(Encoding.UTF8.GetString(response.Body.Span));
         }
     }
 
