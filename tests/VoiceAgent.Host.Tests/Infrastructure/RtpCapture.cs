@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace VoiceAgent.Host.Tests.Infrastructure;
@@ -6,38 +5,23 @@ namespace VoiceAgent.Host.Tests.Infrastructure;
 /// <summary>tshark on the loopback interface, decoding one UDP port as RTP: what really left the host.</summary>
 internal sealed class RtpCapture : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly List<CapturedRtpPacket> _packets = [];
-    private readonly TaskCompletionSource _capturing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TsharkProcess? _tshark;
 
-    private RtpCapture(Process process) => _process = process;
+    private RtpCapture()
+    {
+    }
 
     /// <summary>Starts capturing packets sent from <paramref name="sourcePort"/>; returns once tshark listens.</summary>
     public static async Task<RtpCapture> StartAsync(int sourcePort)
     {
-        RequiredTool.Find("tshark", "tshark");
-        var start = new ProcessStartInfo("tshark") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[]
-        {
-            "-i", "lo", "-l", "-f", $"udp src port {sourcePort}", "-d", $"udp.port=={sourcePort},rtp",
-            "-T", "fields", "-E", "separator=,", "-e", "frame.time_epoch", "-e", "rtp.seq", "-e", "rtp.timestamp", "-e", "rtp.marker", "-e", "rtp.ssrc", "-e", "rtp.p_type",
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var capture = new RtpCapture(Process.Start(start) ?? throw new InvalidOperationException("tshark did not start"));
-        capture._process.OutputDataReceived += (_, e) => capture.OnLine(e.Data);
-        capture._process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data?.Contains("Capturing on", StringComparison.Ordinal) == true)
-            {
-                capture._capturing.TrySetResult();
-            }
-        };
-        capture._process.BeginOutputReadLine();
-        capture._process.BeginErrorReadLine();
-        await capture._capturing.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var capture = new RtpCapture();
+        capture._tshark = await TsharkProcess.StartAsync(
+            [
+                "-f", $"udp src port {sourcePort}", "-d", $"udp.port=={sourcePort},rtp",
+                "-T", "fields", "-E", "separator=,", "-e", "frame.time_epoch", "-e", "rtp.seq", "-e", "rtp.timestamp", "-e", "rtp.marker", "-e", "rtp.ssrc", "-e", "rtp.p_type",
+            ],
+            capture.OnLine);
         return capture;
     }
 
@@ -75,22 +59,10 @@ internal sealed class RtpCapture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
+        if (_tshark is not null)
         {
-            // SIGINT lets tshark flush; fall back to kill.
-            using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill();
-            }
+            await _tshark.DisposeAsync();
         }
-
-        _process.Dispose();
     }
 }
 
