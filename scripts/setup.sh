@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Runtime libraries (P/Invoke) and the real peers the tests use.
-packages=(libespeak-ng1 espeak-ng-data espeak-ng libopus0 libsoxr0 libspandsp2 baresip tshark sox libsndfile1 postgresql)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng libopus0 libsoxr0 libspandsp2 baresip tshark sox libsndfile1 postgresql kamailio)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,6 +20,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # The tests start their own Kamailio; Debian's service would hold port 5060 on every address.
+    if [[ " ${missing[*]} " == *" kamailio "* ]] && command -v systemctl >/dev/null 2>&1; then
+      echo "==> Disabling the kamailio system service (the tests run their own)"
+      systemctl disable --now kamailio >/dev/null 2>&1 || true
+    fi
   else
     echo "==> Missing Debian packages: ${missing[*]}"
     echo "    Run as root:  sudo apt-get install -y ${missing[*]}"

@@ -5,7 +5,8 @@ namespace VoiceAgent.Host.Tests.Infrastructure;
 
 /// <summary>
 /// baresip waiting for calls and answering them at once (<c>answermode=auto</c>), recording what it
-/// hears: the callee of outbound-call tests.
+/// hears: the callee of outbound-call tests. Reached directly at its own address, or, with a
+/// <see cref="BaresipRegistration"/>, through the trunk it registered at.
 /// </summary>
 internal sealed class BaresipCallee : IAsyncDisposable
 {
@@ -15,21 +16,26 @@ internal sealed class BaresipCallee : IAsyncDisposable
     private readonly TaskCompletionSource _terminated = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _registered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly BaresipRegistration? _registration;
 
-    private BaresipCallee(string directory, int port, Process process)
+    private BaresipCallee(string directory, int port, Process process, BaresipRegistration? registration)
     {
         _directory = directory;
         Port = port;
         _process = process;
+        _registration = registration;
     }
 
     public int Port { get; }
 
-    public string Uri => $"sip:callee@127.0.0.1:{Port}";
+    /// <summary>Where to call it: its AOR at the trunk when registered, else its own address.</summary>
+    public string Uri => _registration?.Aor ?? $"sip:callee@127.0.0.1:{Port}";
 
     private string RecordingDirectory => Path.Combine(_directory, "rec");
 
-    public static async Task<BaresipCallee> StartAsync()
+    /// <summary>Starts baresip; with <paramref name="registration"/>, returns once the trunk has accepted its REGISTER.</summary>
+    public static async Task<BaresipCallee> StartAsync(BaresipRegistration? registration = null)
     {
         RequiredTool.Find("baresip", "baresip");
         var directory = Directory.CreateTempSubdirectory("voiceagent-callee-").FullName;
@@ -53,7 +59,8 @@ internal sealed class BaresipCallee : IAsyncDisposable
             snd_path        {Path.Combine(directory, "rec")}
             rtp_ports       {rtp.Min}-{rtp.Max}
             """);
-        File.WriteAllText(Path.Combine(directory, "accounts"), $"<sip:callee@127.0.0.1:{port}>;regint=0;answermode=auto\n");
+        var account = registration?.AccountLine ?? $"<sip:callee@127.0.0.1:{port}>;regint=0";
+        File.WriteAllText(Path.Combine(directory, "accounts"), $"{account};answermode=auto\n");
         var start = new ProcessStartInfo("baresip")
         {
             RedirectStandardInput = true,
@@ -67,12 +74,26 @@ internal sealed class BaresipCallee : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("baresip did not start.");
-        var callee = new BaresipCallee(directory, port, process);
+        var callee = new BaresipCallee(directory, port, process, registration);
         process.OutputDataReceived += (_, e) => callee.OnOutput(e.Data);
         process.ErrorDataReceived += (_, e) => callee.OnOutput(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await callee._ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        try
+        {
+            await callee._ready.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            if (registration is not null)
+            {
+                await callee._registered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (TimeoutException)
+        {
+            var output = callee.Output;
+            await callee.DisposeAsync();
+            throw new TimeoutException($"baresip did not get ready{(registration is null ? string.Empty : " and registered at the trunk")} within 10 s. Output:\n{output}");
+        }
+
         return callee;
     }
 
@@ -87,6 +108,14 @@ internal sealed class BaresipCallee : IAsyncDisposable
         {
             // The listener is bound before the accounts are read.
             _ready.TrySetResult();
+        }
+
+        // "bob@trunk.test: {0/TCP/v4} 200 OK (kamailio ...) [1 binding]": the trunk accepted the REGISTER.
+        if (_registration is { } registration && line is not null
+            && line.StartsWith($"{registration.Account.User}@{registration.Domain}: ", StringComparison.Ordinal)
+            && line.Contains(" 200 OK", StringComparison.Ordinal))
+        {
+            _registered.TrySetResult();
         }
 
         if (line?.Contains("Call established", StringComparison.Ordinal) == true)

@@ -5,7 +5,8 @@ namespace VoiceAgent.Host.Tests.Infrastructure;
 
 /// <summary>
 /// A real SIP phone for end-to-end tests: baresip 1.0 configured per TESTING.md, dialing over
-/// loopback, typing DTMF on its stdin, recording what it hears with the sndfile module.
+/// loopback, typing DTMF on its stdin, recording what it hears with the sndfile module. It dials
+/// directly, or, with a <see cref="BaresipRegistration"/>, through the trunk it registers at.
 /// </summary>
 internal sealed class BaresipPhone : IDisposable
 {
@@ -15,7 +16,8 @@ internal sealed class BaresipPhone : IDisposable
     /// <param name="codecModule">baresip codec module: g711.so, g722.so, opus.so.</param>
     /// <param name="audioCodecs">Restricts the account's offer, e.g. "PCMA/8000/1" (baresip's audio_codecs account parameter).</param>
     /// <param name="microphone">What the caller says (8 kHz, G.711 only); silence when null.</param>
-    public BaresipPhone(string codecModule = "g711.so", string? audioCodecs = null, WavFile? microphone = null)
+    /// <param name="registration">The trunk account it registers and places its calls through; none when null.</param>
+    public BaresipPhone(string codecModule = "g711.so", string? audioCodecs = null, WavFile? microphone = null, BaresipRegistration? registration = null)
     {
         RequiredTool.Find("baresip", "baresip");
         _directory = Directory.CreateTempSubdirectory("voiceagent-baresip-").FullName;
@@ -46,7 +48,8 @@ internal sealed class BaresipPhone : IDisposable
             rtp_ports       {rtp.Min}-{rtp.Max}
             """);
         var restriction = audioCodecs is null ? string.Empty : $";audio_codecs={audioCodecs}";
-        File.WriteAllText(Path.Combine(_directory, "accounts"), $"<sip:caller@127.0.0.1:{_sipPort}>;regint=0{restriction}\n");
+        var account = registration?.AccountLine ?? $"<sip:caller@127.0.0.1:{_sipPort}>;regint=0";
+        File.WriteAllText(Path.Combine(_directory, "accounts"), $"{account}{restriction}\n");
     }
 
     public string RecordingDirectory => Path.Combine(_directory, "rec");
