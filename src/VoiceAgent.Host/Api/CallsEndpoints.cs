@@ -51,8 +51,9 @@ internal static class CallsEndpoints
         }
         else if (request.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
         {
-            // A sip: URI goes to its own host unless a trunk is named.
+            // The default trunk is the outbound proxy for every call that names none (its credentials answer challenges).
             target = request.To.Trim();
+            trunk ??= request.Trunk is null ? settings.Outbound.DefaultTrunk : null;
         }
         else if (request.To.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
         {
