@@ -121,11 +121,15 @@ public sealed partial class SipUserAgent
         reinvite.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
         reinvite.Body = System.Text.Encoding.UTF8.GetBytes(sdp);
         destination = MoveLargeRequestToTcp(reinvite, destination);
-        using var transaction = new InviteClientTransaction(
-            inviteBranch, reinvite, m => SendAsync(m, destination), _ => { }, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _), destination.Transport.IsReliable());
-        _inviteClientTransactions[inviteBranch] = transaction;
-        await transaction.StartAsync().ConfigureAwait(false);
-        var final = await transaction.Completion.WaitAsync(call.Ended).ConfigureAwait(false);
+        var final = await RunReinviteAsync(reinvite, inviteBranch, destination, call.Ended).ConfigureAwait(false);
+        if (final is { StatusCode: 401 or 407 } && call.Credentials is { } credentials
+            && Authorize(reinvite, final, credentials, call.Dialog.NextCSeq()) is { } retry)
+        {
+            // §22.2 inside the dialog: the same offer again with credentials and the dialog's next CSeq.
+            reinvite = retry.Invite;
+            final = await RunReinviteAsync(reinvite, retry.Branch, destination, call.Ended).ConfigureAwait(false);
+        }
+
         if (final is not { IsSuccess: true })
         {
             return false;
@@ -134,6 +138,16 @@ public sealed partial class SipUserAgent
         SipCSeq.TryParse(reinvite.Headers.Get(SipHeaderNames.CSeq), out var cseq);
         await SendQuietlyAsync(call.Dialog.CreateAck(cseq.Number, ViaHost, Options.Port, destination.Transport.ViaName()), destination).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>One re-INVITE client transaction to its final response (null: timer B).</summary>
+    private async Task<SipResponse?> RunReinviteAsync(SipRequest reinvite, string branch, SipHop destination, CancellationToken cancellationToken)
+    {
+        using var transaction = new InviteClientTransaction(
+            branch, reinvite, m => SendAsync(m, destination), _ => { }, Options.Timers, Time, t => _inviteClientTransactions.TryRemove(t.Branch, out _), destination.Transport.IsReliable());
+        _inviteClientTransactions[branch] = transaction;
+        await transaction.StartAsync().ConfigureAwait(false);
+        return await transaction.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private void AddRefreshHeaders(SipRequest request, SessionTimer timer, string role, SipTransportKind transport)

@@ -32,6 +32,46 @@ public sealed class SipParserFuzzTests
         Assert.True(parsed > 0, "no mutated message parsed: the mutations are too destructive to exercise the grammar");
     }
 
+    [Fact]
+    public void A_tcp_stream_of_mutated_messages_cut_anywhere_never_throws_and_framing_recovers_per_connection()
+    {
+        var corpus = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "rfc4475"), "*.dat").Select(File.ReadAllBytes).ToArray();
+        var random = new Random(18);
+        var framer = new VoiceAgent.Telephony.Sip.Transport.SipStreamFramer(SipMessageParser.DefaultMaxMessageSize);
+        var (framed, closed) = (0, 0);
+        for (var run = 0; run < 20_000; run++)
+        {
+            var input = Mutate(corpus, random, run);
+            for (var offset = 0; offset < input.Length;)
+            {
+                var space = framer.FreeSpace();
+                var piece = Math.Min(Math.Min(random.Next(1, 1500), space.Length), input.Length - offset);
+                input.AsSpan(offset, piece).CopyTo(space.Span);
+                framer.Commit(piece);
+                offset += piece;
+                VoiceAgent.Telephony.Sip.Transport.SipFrame frame;
+                while ((frame = framer.Next(out var message)) is not VoiceAgent.Telephony.Sip.Transport.SipFrame.Incomplete)
+                {
+                    if (frame is VoiceAgent.Telephony.Sip.Transport.SipFrame.Message)
+                    {
+                        framed++;
+                        _ = SipMessageParser.TryParse(message.Span, out _, out _);
+                    }
+                    else if (frame is not VoiceAgent.Telephony.Sip.Transport.SipFrame.Ping)
+                    {
+                        // The connection would be closed here; the peer starts over on a new one.
+                        closed++;
+                        framer = new VoiceAgent.Telephony.Sip.Transport.SipStreamFramer(SipMessageParser.DefaultMaxMessageSize);
+                        break;
+                    }
+                }
+            }
+        }
+
+        Assert.True(framed > 1000, $"only {framed} messages framed");
+        Assert.True(closed > 0, "no stream was ever refused: the mutations never hit the framing rules");
+    }
+
     private static byte[] Mutate(byte[][] corpus, Random random, int run)
     {
         var source = corpus[random.Next(corpus.Length)];

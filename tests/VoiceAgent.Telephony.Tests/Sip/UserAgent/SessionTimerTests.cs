@@ -104,4 +104,30 @@ public sealed class SessionTimerTests : InMemoryAgentTest
         Assert.Equal("2;refresher=uac", update.Headers.Get("Session-Expires"));
         await call.HangupAsync(CancellationToken.None);
     }
+
+    [Fact]
+    public async Task A_refresh_by_reinvite_that_the_trunk_challenges_is_sent_again_with_credentials()
+    {
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        Transport.Inject(
+            $"SIP/2.0 200 OK\r\nVia: {invite.TopVia}\r\nFrom: {invite.From}\r\nTo: {invite.To};tag=b1\r\nCall-ID: {invite.CallId}\r\nCSeq: 1 INVITE\r\n" +
+            $"Contact: <sip:bob@127.0.0.1:5094>\r\nSession-Expires: 2;refresher=uac\r\nRequire: timer\r\nContent-Type: application/sdp\r\nContent-Length: {Sdp.Length}\r\n\r\n{Sdp}");
+        Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        var update = await Transport.NextSentAsync<SipRequest>(r => r.Method == "UPDATE", timeoutMs: 3000);
+        Transport.Inject(Reply(update, "405 Method Not Allowed", string.Empty));
+        var reinvite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE" && r.CallId == invite.CallId, timeoutMs: 3000);
+        Transport.Inject(Reply(reinvite, "407 Proxy Authentication Required", "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n2\", qop=\"auth\"\r\n"));
+        var authorized = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE" && r.Headers.Get("Proxy-Authorization") is not null, timeoutMs: 3000);
+
+        Assert.Contains("username=\"trunkuser\"", authorized.Headers.Get("Proxy-Authorization"), StringComparison.Ordinal);
+        Assert.Equal(reinvite.Body.ToArray(), authorized.Body.ToArray());
+        Assert.True(SipCSeq.TryParse(reinvite.Headers.Get("CSeq"), out var first));
+        Assert.True(SipCSeq.TryParse(authorized.Headers.Get("CSeq"), out var second));
+        Assert.True(second.Number > first.Number);
+    }
+
+    private static string Reply(SipRequest request, string status, string extra)
+        => $"SIP/2.0 {status}\r\nVia: {request.TopVia}\r\nFrom: {request.From}\r\nTo: {request.To}\r\nCall-ID: {request.CallId}\r\nCSeq: {request.Headers.Get("CSeq")}\r\n{extra}Content-Length: 0\r\n\r\n";
 }
