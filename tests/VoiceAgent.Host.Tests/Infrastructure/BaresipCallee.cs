@@ -168,21 +168,5 @@ internal sealed class BaresipCallee : IAsyncDisposable
         return WavFile.Read(recording);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => ChildProcess.StopAsync(_process, _directory);
 }

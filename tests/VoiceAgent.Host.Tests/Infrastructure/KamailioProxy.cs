@@ -224,24 +224,7 @@ internal sealed class KamailioProxy : IAsyncDisposable
     /// <summary>An account baresip registers at this trunk, over <paramref name="transport"/> (udp or tcp).</summary>
     public BaresipRegistration RegistrationFor(TrunkAccount account, string transport) => new(account, Domain, Port, transport);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            // The main process and its children (one per listener and timer).
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public ValueTask DisposeAsync() => ChildProcess.StopAsync(_process, _directory);
 }
 
 /// <summary>A user of the trunk and its Digest password.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Transactions;
 using VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -22,6 +23,14 @@ public abstract class InMemoryAgentTest : IAsyncLifetime
     {
         Timers = new SipTimerOptions { T1 = TimeSpan.FromMilliseconds(20), T2 = TimeSpan.FromMilliseconds(80) },
     };
+
+    /// <summary>A response to <paramref name="request"/> as the peer would send it (Via, From, To+tag, Call-ID, CSeq copied).</summary>
+    private protected static string Response(SipRequest request, int status, string reason, string? toTag = "b1", string body = "", string extra = "")
+    {
+        var to = toTag is null ? request.To : $"{request.To};tag={toTag}";
+        return $"SIP/2.0 {status} {reason}\r\nVia: {request.TopVia}\r\nFrom: {request.From}\r\nTo: {to}\r\nCall-ID: {request.CallId}\r\n" +
+               $"CSeq: {request.Headers.Get("CSeq")}\r\n{extra}Content-Length: {body.Length}\r\n\r\n{body}";
+    }
 
     public Task InitializeAsync()
     {

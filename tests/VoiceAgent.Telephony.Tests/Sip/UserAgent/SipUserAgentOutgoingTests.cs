@@ -11,14 +11,6 @@ public sealed class SipUserAgentOutgoingTests : InMemoryAgentTest
     private OutgoingCall Place(TimeSpan? ring = null)
         => Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, ring ?? TimeSpan.FromSeconds(5)));
 
-    /// <summary>A response to <paramref name="request"/> as the callee would send it (Via, From, To+tag, Call-ID, CSeq copied).</summary>
-    private static string Response(SipRequest request, int status, string reason, string? toTag = "b1", string body = "", string extra = "")
-    {
-        var to = toTag is null ? request.To : $"{request.To};tag={toTag}";
-        return $"SIP/2.0 {status} {reason}\r\nVia: {request.TopVia}\r\nFrom: {request.From}\r\nTo: {to}\r\nCall-ID: {request.CallId}\r\n" +
-               $"CSeq: {request.Headers.Get("CSeq")}\r\n{extra}Content-Length: {body.Length}\r\n\r\n{body}";
-    }
-
     [Fact]
     public async Task The_invite_is_retransmitted_until_a_response_and_a_2xx_gets_an_ack_in_the_dialog()
     {

@@ -8,13 +8,6 @@ namespace VoiceAgent.Telephony.Tests.Sip.UserAgent;
 /// <summary>How the UAC picks transport and next hop (RFC 3261 §18.1.1, RFC 3263 with A records), and Digest inside a dialog (§22.2).</summary>
 public sealed class SipUserAgentTransportTests : InMemoryAgentTest
 {
-    private static string Response(SipRequest request, int status, string reason, string? toTag = "b1", string body = "", string extra = "")
-    {
-        var to = toTag is null ? request.To : $"{request.To};tag={toTag}";
-        return $"SIP/2.0 {status} {reason}\r\nVia: {request.TopVia}\r\nFrom: {request.From}\r\nTo: {to}\r\nCall-ID: {request.CallId}\r\n" +
-               $"CSeq: {request.Headers.Get("CSeq")}\r\n{extra}Content-Length: {body.Length}\r\n\r\n{body}";
-    }
-
     [Fact]
     public async Task A_tcp_target_gets_a_tcp_via_and_contact_and_no_retransmissions()
     {
