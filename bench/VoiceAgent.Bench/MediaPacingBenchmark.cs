@@ -70,6 +70,7 @@ internal static class MediaPacingBenchmark
         var synthesizing = Task.Run(() => SynthesizeContinuouslyAsync(engine, stop.Token));
         await Task.Delay(TimeSpan.FromSeconds(1)); // settle
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var gcBefore = GcCounts.Now();
         foreach (var probe in probes)
         {
             probe.StartMeasuring();
@@ -78,6 +79,7 @@ internal static class MediaPacingBenchmark
         var wall = Stopwatch.StartNew();
         await Task.Delay(duration);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var gc = GcCounts.Now() - gcBefore;
         var elapsed = wall.Elapsed;
         foreach (var probe in probes)
         {
@@ -100,7 +102,7 @@ internal static class MediaPacingBenchmark
         var rephases = probes.Sum(p => p.Rephases);
         var cpuPerCall = cpu.TotalMilliseconds / elapsed.TotalSeconds / calls;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}"));
+            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}  clock {clock.Scheduling}  {gc}"));
     }
 
     private static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];

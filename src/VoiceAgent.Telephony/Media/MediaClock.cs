@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Telephony.Native;
+using VoiceAgent.Telephony.Sip;
+
 namespace VoiceAgent.Telephony.Media;
 
 /// <summary>
@@ -16,15 +20,32 @@ public sealed class MediaClock : IAsyncDisposable
 
     private readonly MediaClockLoop[] _loops;
     private readonly Lock _gate = new();
+    private readonly ILogger<MediaClock>? _logger;
+    private int _schedulingLogged;
 
     /// <param name="loops">
     /// Clock threads. One by default: on 2 cores a second spinning loop made pacing jitter worse for
     /// light loads (tshark test: gaps within 10-30 ms fell below 90%); heavy Opus loads may want one per core.
     /// </param>
-    public MediaClock(int loops = 1)
+    /// <param name="logger">Told once which scheduling class the clock threads obtained.</param>
+    public MediaClock(int loops = 1, ILogger<MediaClock>? logger = null)
     {
+        _logger = logger;
         var count = Math.Max(1, loops);
-        _loops = [.. Enumerable.Range(0, count).Select(i => new MediaClockLoop(i))];
+        _loops = [.. Enumerable.Range(0, count).Select(i => new MediaClockLoop(i, OnLoopStarted))];
+    }
+
+    private void OnLoopStarted(ThreadSchedulingClass scheduling)
+    {
+        if (_logger is not null && Interlocked.Exchange(ref _schedulingLogged, 1) == 0)
+        {
+            TelephonyLog.ClockScheduling(_logger, scheduling switch
+            {
+                ThreadSchedulingClass.RealTime => "real-time (SCHED_FIFO)",
+                ThreadSchedulingClass.Nice => "nice -15 (real-time refused)",
+                _ => "default (priority not raised)",
+            });
+        }
     }
 
     /// <summary>Ticks of the first loop since the clock started.</summary>
@@ -32,6 +53,9 @@ public sealed class MediaClock : IAsyncDisposable
 
     /// <summary>Number of streams ticked, over all loops.</summary>
     public int ClientCount => _loops.Sum(l => l.ClientCount);
+
+    /// <summary>Scheduling class of the first clock thread (Default until it has started).</summary>
+    internal ThreadSchedulingClass Scheduling => _loops[0].Scheduling;
 
     /// <summary>Late ticks observed over all loops (deadline missed by more than one tick).</summary>
     public long LateTicks => _loops.Sum(l => l.LateTicks);

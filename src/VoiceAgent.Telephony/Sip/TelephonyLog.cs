@@ -46,4 +46,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1026, LogLevel.Warning, "Call {CallId}: session timer expired without a refresh (RFC 4028); sending BYE")]
     public static partial void SessionExpired(ILogger logger, string callId);
+
+    [LoggerMessage(1030, LogLevel.Information, "Media clock threads run at {Scheduling} scheduling")]
+    public static partial void ClockScheduling(ILogger logger, string scheduling);
 }

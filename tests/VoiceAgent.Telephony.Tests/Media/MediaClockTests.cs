@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Telephony.Media;
+using VoiceAgent.Telephony.Native;
+
+namespace VoiceAgent.Telephony.Tests.Media;
+
+public sealed class MediaClockTests
+{
+    [Fact]
+    public async Task Clock_logs_once_which_scheduling_its_threads_obtained()
+    {
+        var logger = new ListLogger();
+        await using (var clock = new MediaClock(loops: 2, logger))
+        {
+            var deadline = Stopwatch.StartNew();
+            while (clock.Ticks < 10 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        var line = Assert.Single(logger.Lines);
+        Assert.Contains("Media clock threads run at", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Precise_sleep_wakes_within_a_millisecond_of_its_deadline()
+    {
+        if (!MonotonicSleep.IsPrecise)
+        {
+            return; // Thread.Sleep fallback: whole milliseconds by design.
+        }
+
+        var requested = TimeSpan.FromMicroseconds(300);
+        var slept = new List<TimeSpan>();
+        for (var i = 0; i < 21; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            MonotonicSleep.Sleep(requested);
+            slept.Add(Stopwatch.GetElapsedTime(start));
+        }
+
+        slept.Sort();
+        Assert.True(slept[0] >= requested * 0.9, $"shortest sleep {slept[0].TotalMicroseconds} µs");
+        // The median, so one preemption on a loaded machine does not fail the test.
+        Assert.True(slept[10] < TimeSpan.FromMilliseconds(1), $"median sleep {slept[10].TotalMicroseconds} µs");
+    }
+
+    private sealed class ListLogger : ILogger<MediaClock>
+    {
+        private readonly List<string> _lines = [];
+
+        public IReadOnlyList<string> Lines
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return [.. _lines];
+                }
+            }
+        }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_lines)
+            {
+                _lines.Add(formatter(state, exception));
+            }
+        }
+    }
+}
