@@ -28,6 +28,9 @@ internal static class BaresipComparisonBenchmark
     private static readonly TimeSpan DialInterval = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan BatchAnswerTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>Longest wait for the JIT to go quiet before the window (see <see cref="WaitForQuietJitAsync"/>).</summary>
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(30);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
@@ -37,7 +40,7 @@ internal static class BaresipComparisonBenchmark
         var sentence = Resample8k(EspeakReference.Render("Thank you for calling. Your appointment is confirmed for Tuesday at three thirty in the afternoon.", "en-us"));
         // baresip hangs up when its aufile source ends (a 65 s file ended a 300-call run while it was
         // still dialing): the file outlasts the worst case of every phase, with a minute to spare.
-        var longest = (calls * DialInterval) + ((calls / DialBatch + 1) * BatchAnswerTimeout) + TimeSpan.FromSeconds(seconds + 60);
+        var longest = (calls * DialInterval) + ((calls / DialBatch + 1) * BatchAnswerTimeout) + MaxWarmUp + TimeSpan.FromSeconds(seconds + 60);
         var wav8k = Tile(sentence, longest);
         var audioDirectory = Path.Combine(work, "audio");
         Directory.CreateDirectory(audioDirectory);
@@ -84,7 +87,8 @@ internal static class BaresipComparisonBenchmark
                 PrintBaresipComplaints(baresipLog);
             }
 
-            await Task.Delay(1000);
+            var warmUp = await WaitForQuietJitAsync();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warm-up: JIT quiet after {warmUp.TotalSeconds:F1} s"));
             var hostBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var baresipBefore = ProcessCpu(baresip.Id);
             var wall = Stopwatch.StartNew();
@@ -168,6 +172,31 @@ internal static class BaresipComparisonBenchmark
         }
 
         return answered;
+    }
+
+    /// <summary>
+    /// Waits until no method has been compiled for 2 s (at most <see cref="MaxWarmUp"/>). The host
+    /// starts in this process just before the calls, and tiered compilation of the media path went on
+    /// for about 10 s at 400 ms CPU/s (per-thread CPU from /proc: ".NET Tiered Compilation"), which a
+    /// window starting 1 s after the answers counted as per-call cost; baresip has no JIT.
+    /// </summary>
+    private static async Task<TimeSpan> WaitForQuietJitAsync()
+    {
+        var waited = Stopwatch.StartNew();
+        var quietSince = Stopwatch.StartNew();
+        var compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        while (quietSince.Elapsed < TimeSpan.FromSeconds(2) && waited.Elapsed < MaxWarmUp)
+        {
+            await Task.Delay(250);
+            var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                quietSince.Restart();
+            }
+        }
+
+        return waited.Elapsed;
     }
 
     /// <summary>What baresip said about calls that did not come up (its log is otherwise discarded).</summary>
