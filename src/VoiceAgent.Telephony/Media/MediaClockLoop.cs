@@ -13,14 +13,6 @@ internal sealed class MediaClockLoop : IAsyncDisposable
     /// <summary>Past this lag (a stalled machine) the clock re-bases instead of bursting packets.</summary>
     private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>
-    /// SCHED_FIFO priority of the clock threads: above every normal thread, below the kernel's
-    /// threaded interrupt handlers (50) that deliver packets. Measured (`media 10 5`, 2 cores, espeak
-    /// synthesizing): PCMU 300 calls p99 0.38-0.75 ms against 2.9-10.2 ms at nice -15 in the same
-    /// conditions; the kernel's RT throttling (95 % of each second) bounds an overrunning clock.
-    /// </summary>
-    private const int RealTimePriority = 10;
-
     /// <summary>Nice value when real-time priority is refused.</summary>
     private const int Nice = -15;
 
@@ -28,12 +20,15 @@ internal sealed class MediaClockLoop : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<ThreadSchedulingClass>? _onStarted;
+    private readonly int _realTimePriority;
     private IMediaClockClient[] _clients = [];
     private long _ticks;
 
+    /// <param name="realTimePriority">SCHED_FIFO priority to ask for (0: nice only); see <see cref="MediaClock.DefaultRealTimePriority"/>.</param>
     /// <param name="onStarted">Told once, from the new thread, which scheduling class it obtained.</param>
-    public MediaClockLoop(int index, Action<ThreadSchedulingClass>? onStarted = null)
+    public MediaClockLoop(int index, int realTimePriority, Action<ThreadSchedulingClass>? onStarted = null)
     {
+        _realTimePriority = realTimePriority;
         _onStarted = onStarted;
         _thread = new Thread(Run) { IsBackground = true, Name = $"VoiceAgent media clock {index}", Priority = ThreadPriority.Highest };
         _thread.Start();
@@ -78,7 +73,7 @@ internal sealed class MediaClockLoop : IAsyncDisposable
         // Packets must leave on time even while the synthesizer keeps a core busy: real-time first
         // (preempts the synthesizer as soon as the tick is due), else nice -15 (a larger CPU share only).
         // Best effort: without CAP_SYS_NICE the thread keeps the default share.
-        Scheduling = ThreadScheduling.TryRaiseCurrentThread(RealTimePriority, Nice);
+        Scheduling = ThreadScheduling.TryRaiseCurrentThread(_realTimePriority, Nice);
         _onStarted?.Invoke(Scheduling);
         try
         {

@@ -11,7 +11,7 @@ public sealed class MediaClockTests
     public async Task Clock_logs_once_which_scheduling_its_threads_obtained()
     {
         var logger = new ListLogger();
-        await using (var clock = new MediaClock(loops: 2, logger))
+        await using (var clock = new MediaClock(loops: 2, logger: logger))
         {
             var deadline = Stopwatch.StartNew();
             while (clock.Ticks < 10 && deadline.Elapsed < TimeSpan.FromSeconds(10))
@@ -22,6 +22,19 @@ public sealed class MediaClockTests
 
         var line = Assert.Single(logger.Lines);
         Assert.Contains("Media clock threads run at", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Clock_with_real_time_priority_zero_stays_a_normal_thread()
+    {
+        await using var clock = new MediaClock(loops: 1, realTimePriority: 0);
+        var deadline = Stopwatch.StartNew();
+        while (clock.Ticks < 2 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.NotEqual(ThreadSchedulingClass.RealTime, clock.Scheduling);
     }
 
     [Fact]
