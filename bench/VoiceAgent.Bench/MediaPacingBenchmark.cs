@@ -107,7 +107,7 @@ internal static class MediaPacingBenchmark
         var rephases = probes.Sum(p => p.Rephases);
         var cpuPerCall = cpu.TotalMilliseconds / elapsed.TotalSeconds / calls;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {P(lateness, 0.50),9:F3}  {P(lateness, 0.99),9:F3}  {lateness[^1],9:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}  clock {clock.Scheduling}, late ticks {clock.LateTicks - lateTicksBefore}  {gc}"));
+            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {P(lateness, 0.50),9:F3}  {P(lateness, 0.99),9:F3}  {lateness[^1],9:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}  clock {clock.Scheduling}, late ticks {clock.LateTicks - lateTicksBefore}, demoted ticks {clock.Demotions}  {gc}"));
     }
 
     private static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];

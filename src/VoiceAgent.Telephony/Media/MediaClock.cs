@@ -29,6 +29,8 @@ public sealed class MediaClock : IAsyncDisposable
     private readonly MediaClockLoop[] _loops;
     private readonly Lock _gate = new();
     private readonly ILogger<MediaClock>? _logger;
+    private readonly Thread? _watchdog;
+    private volatile bool _disposed;
     private int _schedulingLogged;
 
     /// <param name="loops">
@@ -45,6 +47,32 @@ public sealed class MediaClock : IAsyncDisposable
         _logger = logger;
         var count = Math.Max(1, loops);
         _loops = [.. Enumerable.Range(0, count).Select(i => new MediaClockLoop(i, realTimePriority, OnLoopStarted))];
+        if (realTimePriority > 0 && OperatingSystem.IsLinux())
+        {
+            _watchdog = new Thread(Watch) { IsBackground = true, Name = "VoiceAgent media clock watchdog" };
+            _watchdog.Start();
+        }
+    }
+
+    /// <summary>Times a real-time tick ran past <see cref="StuckTickLimit"/> and went on at nice -15.</summary>
+    public long Demotions => _loops.Sum(l => l.Demotions);
+
+    /// <summary>A tick busier than this loses real-time priority (a tick's work is 0.5 ms at 300 PCMU calls).</summary>
+    private static readonly TimeSpan StuckTickLimit = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Looks at the real-time clock threads every 10 ms (a normal thread, so it runs only when a core is free of them).</summary>
+    private void Watch()
+    {
+        var limit = (long)(StuckTickLimit.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        while (!_disposed)
+        {
+            Thread.Sleep(10);
+            var now = System.Diagnostics.Stopwatch.GetTimestamp();
+            foreach (var loop in _loops)
+            {
+                loop.DemoteIfStuck(now, limit);
+            }
+        }
     }
 
     private void OnLoopStarted(ThreadSchedulingClass scheduling)
@@ -93,6 +121,7 @@ public sealed class MediaClock : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         foreach (var loop in _loops)
         {
             await loop.DisposeAsync().ConfigureAwait(false);

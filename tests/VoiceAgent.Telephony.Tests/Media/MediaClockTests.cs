@@ -38,6 +38,25 @@ public sealed class MediaClockTests
     }
 
     [Fact]
+    public async Task A_real_time_tick_busy_past_the_limit_goes_on_at_normal_priority()
+    {
+        await using var clock = new MediaClock(loops: 1);
+        var busy = new BusyClient(TimeSpan.FromMilliseconds(80));
+        clock.Register(busy);
+        var deadline = Stopwatch.StartNew();
+        while (busy.Ticks < 3 && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        clock.Unregister(busy);
+        if (clock.Scheduling == ThreadSchedulingClass.RealTime)
+        {
+            Assert.True(clock.Demotions >= 1, $"{clock.Demotions} demotions");
+        }
+    }
+
+    [Fact]
     public void Precise_sleep_wakes_within_a_millisecond_of_its_deadline()
     {
         if (!MonotonicSleep.IsPrecise)
@@ -58,6 +77,25 @@ public sealed class MediaClockTests
         Assert.True(slept[0] >= requested * 0.9, $"shortest sleep {slept[0].TotalMicroseconds} µs");
         // The median, so one preemption on a loaded machine does not fail the test.
         Assert.True(slept[10] < TimeSpan.FromMilliseconds(1), $"median sleep {slept[10].TotalMicroseconds} µs");
+    }
+
+    /// <summary>Spins through each tick, like a thread stuck on a lock.</summary>
+    private sealed class BusyClient(TimeSpan busy) : IMediaClockClient
+    {
+        private int _ticks;
+
+        public int Ticks => Volatile.Read(ref _ticks);
+
+        public void OnTick(long now)
+        {
+            var start = Stopwatch.GetTimestamp();
+            while (Stopwatch.GetElapsedTime(start) < busy)
+            {
+                Thread.SpinWait(100);
+            }
+
+            Interlocked.Increment(ref _ticks);
+        }
     }
 
     private sealed class ListLogger : ILogger<MediaClock>
