@@ -26,6 +26,9 @@ public sealed class MediaClock : IAsyncDisposable
     /// <summary>Tick period of the clock threads.</summary>
     public static readonly TimeSpan Resolution = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>A tick busier than this loses real-time priority (a tick's work is 0.5 ms at 300 PCMU calls).</summary>
+    private static readonly TimeSpan StuckTickLimit = TimeSpan.FromMilliseconds(20);
+
     private readonly MediaClockLoop[] _loops;
     private readonly Lock _gate = new();
     private readonly ILogger<MediaClock>? _logger;
@@ -57,9 +60,6 @@ public sealed class MediaClock : IAsyncDisposable
     /// <summary>Times a real-time tick ran past <see cref="StuckTickLimit"/> and went on at nice -15.</summary>
     public long Demotions => _loops.Sum(l => l.Demotions);
 
-    /// <summary>A tick busier than this loses real-time priority (a tick's work is 0.5 ms at 300 PCMU calls).</summary>
-    private static readonly TimeSpan StuckTickLimit = TimeSpan.FromMilliseconds(20);
-
     /// <summary>Looks at the real-time clock threads every 10 ms (a normal thread, so it runs only when a core is free of them).</summary>
     private void Watch()
     {
@@ -82,7 +82,7 @@ public sealed class MediaClock : IAsyncDisposable
             TelephonyLog.ClockScheduling(_logger, scheduling switch
             {
                 ThreadSchedulingClass.RealTime => "real-time (SCHED_FIFO)",
-                ThreadSchedulingClass.Nice => "nice -15 (real-time refused)",
+                ThreadSchedulingClass.Nice => "nice -15 (real-time off or refused)",
                 _ => "default (priority not raised)",
             });
         }
