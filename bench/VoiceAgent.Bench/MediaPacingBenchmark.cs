@@ -16,7 +16,7 @@ namespace VoiceAgent.Bench;
 /// while the espeak engine synthesizes continuously. Reports each packet's departure deviation from
 /// its RTP timestamp's place on the timeline (p50/p99: what a receiver's playout sees as jitter;
 /// talkspurt re-phasing moves the timestamps with the time, so it is not counted) and CPU per call.
-/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- media [seconds=10] [opusComplexity=2]
+/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- media [seconds=10] [opusComplexity=2] [rows, e.g. PCMU:300,opus:150]
 /// </summary>
 internal static class MediaPacingBenchmark
 {
@@ -30,8 +30,11 @@ internal static class MediaPacingBenchmark
         await engine.InitializeAsync(CancellationToken.None);
         var speech = await SynthesizeAsync(engine, "Thank you for calling. Your appointment is confirmed for Tuesday at three thirty in the afternoon.");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores; {seconds} s per run; speech loop {speech.Length / 22050.0:F1} s; Opus complexity {complexity}");
-        Console.WriteLine("codec  calls  p50 dev ms  p99 dev ms  max dev ms  CPU ms/s per call  CPU % of one core (all calls)");
-        foreach (var (codec, calls) in new[] { ("PCMU", 1), ("PCMU", 100), ("PCMU", 300), ("opus", 1), ("opus", 150) })
+        Console.WriteLine("codec  calls  p50 dev ms  p99 dev ms  max dev ms  p50 late  p99 late  max late  CPU ms/s per call  CPU % of one core (all calls)");
+        (string Codec, int Calls)[] rows = args.Length > 3
+            ? [.. args[3].Split(',').Select(r => r.Split(':')).Select(r => (r[0], int.Parse(r[1], CultureInfo.InvariantCulture)))]
+            : [("PCMU", 1), ("PCMU", 100), ("PCMU", 300), ("opus", 1), ("opus", 150)];
+        foreach (var (codec, calls) in rows)
         {
             await RunOnceAsync(engine, speech, codec, calls, TimeSpan.FromSeconds(seconds), complexity);
         }
@@ -70,6 +73,8 @@ internal static class MediaPacingBenchmark
         var synthesizing = Task.Run(() => SynthesizeContinuouslyAsync(engine, stop.Token));
         await Task.Delay(TimeSpan.FromSeconds(1)); // settle
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var lateTicksBefore = clock.LateTicks;
+        var gcBefore = GcCounts.Now();
         foreach (var probe in probes)
         {
             probe.StartMeasuring();
@@ -78,6 +83,7 @@ internal static class MediaPacingBenchmark
         var wall = Stopwatch.StartNew();
         await Task.Delay(duration);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var gc = GcCounts.Now() - gcBefore;
         var elapsed = wall.Elapsed;
         foreach (var probe in probes)
         {
@@ -97,10 +103,11 @@ internal static class MediaPacingBenchmark
         await draining.ContinueWith(_ => { }, TaskScheduler.Default);
 
         var deviations = probes.SelectMany(p => p.Deviations).Select(Math.Abs).Order().ToList();
+        var lateness = probes.SelectMany(p => p.Lateness).Order().ToList();
         var rephases = probes.Sum(p => p.Rephases);
         var cpuPerCall = cpu.TotalMilliseconds / elapsed.TotalSeconds / calls;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}"));
+            $"{codec,-5}  {calls,5}  {P(deviations, 0.50),10:F3}  {P(deviations, 0.99),10:F3}  {deviations[^1],10:F3}  {P(lateness, 0.50),9:F3}  {P(lateness, 0.99),9:F3}  {lateness[^1],9:F3}  {cpuPerCall,17:F2}  {cpu.TotalMilliseconds / elapsed.TotalMilliseconds * 100,8:F1}  re-anchored {rephases}  clock {clock.Scheduling}, late ticks {clock.LateTicks - lateTicksBefore}, demoted ticks {clock.Demotions}  {gc}"));
     }
 
     private static double P(List<double> sorted, double p) => sorted.Count == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
@@ -163,6 +170,7 @@ internal static class MediaPacingBenchmark
     {
         private static readonly double TicksPerMs = Stopwatch.Frequency / 1000.0;
         private readonly List<double> _deviations = new(1024);
+        private readonly List<int> _segmentStarts = new(16);
         private volatile bool _measuring;
         private long _gridStart;
         private uint _gridTimestamp;
@@ -171,7 +179,36 @@ internal static class MediaPacingBenchmark
         public int Rephases { get; private set; }
         private readonly double _samplesPerMs = stream.Encoder.ClockRate / 1000.0;
 
+        /// <summary>Departure against the grid anchored at the first packet of each segment (both signs).</summary>
         public IReadOnlyList<double> Deviations => _deviations;
+
+        /// <summary>
+        /// Departure after the earliest one of its segment (grid anchored at the segment's best packet,
+        /// so never negative): unlike <see cref="Deviations"/> it does not depend on how well its first
+        /// packet was timed. A late first packet (a GC pause in the first 20 ms) shifted every other
+        /// packet of its stream by the same amount in <see cref="Deviations"/>.
+        /// </summary>
+        public IEnumerable<double> Lateness
+        {
+            get
+            {
+                for (var s = 0; s < _segmentStarts.Count; s++)
+                {
+                    var end = s + 1 < _segmentStarts.Count ? _segmentStarts[s + 1] : _deviations.Count;
+                    if (end <= _segmentStarts[s])
+                    {
+                        continue;
+                    }
+
+                    var segment = _deviations.GetRange(_segmentStarts[s], end - _segmentStarts[s]);
+                    var earliest = Math.Min(0, segment.Min()); // the anchor itself sits at 0
+                    foreach (var deviation in segment)
+                    {
+                        yield return deviation - earliest;
+                    }
+                }
+            }
+        }
 
         public void StartMeasuring() => _measuring = true;
 
@@ -206,6 +243,7 @@ internal static class MediaPacingBenchmark
                 _gridStart = sentAt;
                 _gridTimestamp = sentTimestamp;
                 _lastTimestamp = sentTimestamp;
+                _segmentStarts.Add(_deviations.Count);
                 return;
             }
 

@@ -1,9 +1,13 @@
 using VoiceAgent.Telephony.Codecs;
+using VoiceAgent.Telephony.Media;
 
 namespace VoiceAgent.Host.Configuration;
 
-/// <summary>The <c>Media</c> section: codecs we accept (Media:Codecs, in our preference order) and Opus tuning (Media:Opus:*).</summary>
-internal sealed record MediaSettings(IReadOnlyList<AudioCodecDescriptor> Codecs, OpusEncoderSettings Opus)
+/// <summary>
+/// The <c>Media</c> section: codecs we accept (Media:Codecs, in our preference order), Opus tuning
+/// (Media:Opus:*) and the media clock threads' real-time priority (Media:ClockRealTimePriority, 0: nice -15 only).
+/// </summary>
+internal sealed record MediaSettings(IReadOnlyList<AudioCodecDescriptor> Codecs, OpusEncoderSettings Opus, int ClockRealTimePriority = MediaClock.DefaultRealTimePriority)
 {
     public const string DefaultCodecs = "opus,G722,PCMU,PCMA";
 
@@ -29,6 +33,8 @@ internal sealed record MediaSettings(IReadOnlyList<AudioCodecDescriptor> Codecs,
             Complexity = reader.ReadInt("Media:Opus:Complexity", 2, 0, 10),
             InbandFec = reader.ReadBool("Media:Opus:Fec", false),
         };
-        return new MediaSettings(codecs, opus);
+        // Up to 49: the kernel's threaded interrupt handlers (50) deliver the packets and must stay above.
+        var priority = reader.ReadInt("Media:ClockRealTimePriority", MediaClock.DefaultRealTimePriority, 0, 49);
+        return new MediaSettings(codecs, opus, priority);
     }
 }

@@ -12,7 +12,8 @@ internal static class TelephonyServiceCollectionExtensions
 {
     public static IServiceCollection AddVoiceAgentTelephony(this IServiceCollection services)
     {
-        services.AddSingleton<MediaClock>();
+        services.AddSingleton(sp => new MediaClock(
+            loops: 1, sp.GetRequiredService<VoiceAgentSettings>().Media.ClockRealTimePriority, sp.GetRequiredService<ILogger<MediaClock>>()));
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<VoiceAgentSettings>();

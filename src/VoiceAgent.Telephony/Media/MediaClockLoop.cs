@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VoiceAgent.Telephony.Native;
 
 namespace VoiceAgent.Telephony.Media;
 
@@ -12,14 +13,28 @@ internal sealed class MediaClockLoop : IAsyncDisposable
     /// <summary>Past this lag (a stalled machine) the clock re-bases instead of bursting packets.</summary>
     private static readonly TimeSpan MaxCatchUp = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Nice value when real-time priority is refused.</summary>
+    private const int Nice = -15;
+
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<ThreadSchedulingClass>? _onStarted;
+    private readonly int _realTimePriority;
     private IMediaClockClient[] _clients = [];
     private long _ticks;
+    private int _tid;
+    private bool _realTime;
+    private long _busySince;
+    private int _demoted;
+    private long _demotions;
 
-    public MediaClockLoop(int index)
+    /// <param name="realTimePriority">SCHED_FIFO priority to ask for (0: nice only); see <see cref="MediaClock.DefaultRealTimePriority"/>.</param>
+    /// <param name="onStarted">Told once, from the new thread, which scheduling class it obtained.</param>
+    public MediaClockLoop(int index, int realTimePriority, Action<ThreadSchedulingClass>? onStarted = null)
     {
+        _realTimePriority = realTimePriority;
+        _onStarted = onStarted;
         _thread = new Thread(Run) { IsBackground = true, Name = $"VoiceAgent media clock {index}", Priority = ThreadPriority.Highest };
         _thread.Start();
     }
@@ -29,6 +44,12 @@ internal sealed class MediaClockLoop : IAsyncDisposable
 
     /// <summary>Number of streams ticked.</summary>
     public int ClientCount => Volatile.Read(ref _clients).Length;
+
+    /// <summary>The scheduling class the thread obtained (Default until it has started).</summary>
+    public ThreadSchedulingClass Scheduling { get; private set; }
+
+    /// <summary>Times <see cref="DemoteIfStuck"/> took real-time priority away from a tick.</summary>
+    public long Demotions => Interlocked.Read(ref _demotions);
 
     /// <summary>Late ticks observed (deadline missed by more than one tick).</summary>
     public long LateTicks { get; private set; }
@@ -57,9 +78,13 @@ internal sealed class MediaClockLoop : IAsyncDisposable
 
     private void Run()
     {
-        // Packets must leave on time even while the synthesizer keeps a core busy. Best effort:
-        // without CAP_SYS_NICE the thread keeps the default share.
-        Native.ThreadScheduling.TryRaiseCurrentThread(-15);
+        // Packets must leave on time even while the synthesizer keeps a core busy: real-time first
+        // (preempts the synthesizer as soon as the tick is due), else nice -15 (a larger CPU share only).
+        // Best effort: without CAP_SYS_NICE the thread keeps the default share.
+        Scheduling = ThreadScheduling.TryRaiseCurrentThread(_realTimePriority, Nice);
+        _tid = ThreadScheduling.CurrentThreadId();
+        _realTime = Scheduling == ThreadSchedulingClass.RealTime;
+        _onStarted?.Invoke(Scheduling);
         try
         {
             var frameTicks = (long)(MediaClock.Resolution.TotalSeconds * Stopwatch.Frequency);
@@ -68,7 +93,13 @@ internal sealed class MediaClockLoop : IAsyncDisposable
             while (!_stopping.IsCancellationRequested)
             {
                 var deadline = start + n * frameTicks;
+                if (Interlocked.Exchange(ref _demoted, 0) == 1)
+                {
+                    ThreadScheduling.TryEnterRealTime(_tid, _realTimePriority);
+                }
+
                 WaitUntil(deadline);
+                Volatile.Write(ref _busySince, Stopwatch.GetTimestamp());
                 var lag = Stopwatch.GetTimestamp() - deadline;
                 if (lag > (long)(MaxCatchUp.TotalSeconds * Stopwatch.Frequency))
                 {
@@ -97,6 +128,7 @@ internal sealed class MediaClockLoop : IAsyncDisposable
                     }
                 }
 
+                Volatile.Write(ref _busySince, 0);
                 n++;
                 Interlocked.Increment(ref _ticks);
             }
@@ -107,7 +139,30 @@ internal sealed class MediaClockLoop : IAsyncDisposable
         }
     }
 
-    /// <summary>Sleeps to about 1 ms before the deadline, then yields until it; Linux sleeps overshoot by ~0.1 ms.</summary>
+    /// <summary>
+    /// From the clock's watchdog (a normal thread): a real-time tick busy for longer than
+    /// <paramref name="limit"/> (Stopwatch ticks) goes on at nice -15 until its next sleep. At
+    /// real-time priority a spin in the runtime on a lock held by a normal thread of the same core
+    /// (sched_yield does not yield to lower priorities) lasts until the kernel throttles real-time
+    /// threads: the media bench saw the clock stall 0.95-1 s twice in about 17 runs, each time with a
+    /// second of extra CPU. An overrunning tick (too many Opus calls) also no longer starves the machine.
+    /// </summary>
+    public void DemoteIfStuck(long now, long limit)
+    {
+        var busySince = Volatile.Read(ref _busySince);
+        if (_realTime && busySince != 0 && now - busySince > limit && Interlocked.Exchange(ref _demoted, 1) == 0)
+        {
+            ThreadScheduling.LeaveRealTime(_tid);
+            Interlocked.Increment(ref _demotions);
+        }
+    }
+
+    /// <summary>
+    /// Sleeps until the deadline: with nanosecond sleeps (Linux) straight to it; otherwise to about
+    /// 1 ms before it (Thread.Sleep takes whole milliseconds and overshoots by ~0.1 ms), then yields.
+    /// The yielding last millisecond cost a fifth of a core per clock thread, and under real-time
+    /// priority it would also keep every normal thread off that core.
+    /// </summary>
     private void WaitUntil(long deadline)
     {
         while (true)
@@ -118,7 +173,11 @@ internal sealed class MediaClockLoop : IAsyncDisposable
                 return;
             }
 
-            if (remaining > TimeSpan.FromMilliseconds(2))
+            if (MonotonicSleep.IsPrecise)
+            {
+                MonotonicSleep.Sleep(remaining);
+            }
+            else if (remaining > TimeSpan.FromMilliseconds(2))
             {
                 Thread.Sleep(remaining - TimeSpan.FromMilliseconds(1));
             }

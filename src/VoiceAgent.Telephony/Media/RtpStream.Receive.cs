@@ -20,6 +20,7 @@ public sealed partial class RtpStream
         }
     }
 
+    /// <summary>Where there is no shared receiver (not Linux): one asynchronous receive loop per stream.</summary>
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[2048];
@@ -45,31 +46,38 @@ public sealed partial class RtpStream
                 continue; // ICMP errors surface on receive on Linux; the socket stays usable.
             }
 
-            var packet = buffer.AsSpan(0, length);
-            if (!RtpHeader.TryParse(packet, out var header, out var offset, out var payloadLength))
-            {
-                Interlocked.Increment(ref _malformedReceived);
-                continue;
-            }
+            OnDatagram(buffer.AsSpan(0, length), source);
+        }
+    }
 
-            Interlocked.Increment(ref _packetsReceived);
-            Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
-            if (!_latched)
-            {
-                Latch(source);
-            }
+    /// <summary>One datagram from the caller, from the shared receiver's thread or this stream's own loop (never both).</summary>
+    void IRtpDatagramSink.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source) => OnDatagram(datagram, source);
 
-            if (header.PayloadType == _telephoneEventPayloadType)
+    private void OnDatagram(ReadOnlySpan<byte> packet, SocketAddress source)
+    {
+        if (!RtpHeader.TryParse(packet, out var header, out var offset, out var payloadLength))
+        {
+            Interlocked.Increment(ref _malformedReceived);
+            return;
+        }
+
+        Interlocked.Increment(ref _packetsReceived);
+        Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
+        if (!_latched)
+        {
+            Latch(source);
+        }
+
+        if (header.PayloadType == _telephoneEventPayloadType)
+        {
+            if (_dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
             {
-                if (_dtmf.TryDecode(packet.Slice(offset, payloadLength), header.Timestamp, out var digit))
-                {
-                    _digits.Writer.TryWrite(digit);
-                }
+                _digits.Writer.TryWrite(digit);
             }
-            else if (header.PayloadType == _payloadType)
-            {
-                OnCallerAudio(header, packet.Slice(offset, payloadLength));
-            }
+        }
+        else if (header.PayloadType == _payloadType)
+        {
+            OnCallerAudio(header, packet.Slice(offset, payloadLength));
         }
     }
 

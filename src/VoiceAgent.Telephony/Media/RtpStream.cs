@@ -15,7 +15,7 @@ namespace VoiceAgent.Telephony.Media;
 /// latches to their source address (symmetric RTP, RFC 4961) and decodes RFC 4733 DTMF.
 /// Pre-allocated buffers: nothing is allocated per packet.
 /// </summary>
-public sealed partial class RtpStream : IMediaClockClient, IAsyncDisposable
+public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly IAudioEncoder _encoder;
@@ -40,6 +40,7 @@ public sealed partial class RtpStream : IMediaClockClient, IAsyncDisposable
     private SocketAddress _remote;
     private IPEndPoint _remoteEndPoint;
     private Task? _receiveLoop;
+    private RtpReceiverRegistration? _registration;
     private volatile bool _latched;
     private ushort _sequence;
     private uint _timestamp;
@@ -146,17 +147,30 @@ public sealed partial class RtpStream : IMediaClockClient, IAsyncDisposable
     }
 
 
-    /// <summary>Starts receiving the caller's packets, and RTCP on the next port when it is free.</summary>
-    public void Start()
+    /// <summary>
+    /// Starts receiving the caller's packets (through the process's shared <see cref="RtpReceiver"/>
+    /// where there is one), and RTCP on the next port when it is free.
+    /// </summary>
+    public void Start() => Start(RtpReceiver.Shared);
+
+    /// <param name="receiver">The receiver to serve this stream; null for a receive loop of its own.</param>
+    internal void Start(RtpReceiver? receiver)
     {
-        if (_receiveLoop is not null)
+        if (_receiveLoop is not null || _registration is not null)
         {
             return;
         }
 
         _rtcp = RtcpSession.TryOpen(this, ((IPEndPoint)_socket.LocalEndPoint!).Address);
         _rtcp?.Start();
-        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        if (receiver is not null)
+        {
+            _registration = receiver.Register(_socket, this);
+        }
+        else
+        {
+            _receiveLoop = Task.Run(ReceiveLoopAsync);
+        }
     }
 
     /// <summary>
@@ -297,6 +311,7 @@ public sealed partial class RtpStream : IMediaClockClient, IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _registration?.Dispose(); // before the socket closes: its descriptor number may be reused at once
         _socket.Dispose();
         if (_receiveLoop is not null)
         {

@@ -61,4 +61,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1031, LogLevel.Warning, "Call {CallId}: the next hop '{Host}' does not resolve; the call fails with 503")]
     public static partial void NextHopUnresolved(ILogger logger, string callId, string host);
+
+    [LoggerMessage(1032, LogLevel.Information, "Media clock threads run at {Scheduling} scheduling")]
+    public static partial void ClockScheduling(ILogger logger, string scheduling);
 }

@@ -166,4 +166,30 @@ public sealed class RtpStreamTests : IAsyncLifetime
         Assert.Equal(1, _stream.Statistics.MalformedReceived);
         Assert.Equal((IPEndPoint)_peer.LocalEndPoint!, _stream.RemoteEndPoint);
     }
+
+    [Fact]
+    public async Task Stream_with_its_own_receive_loop_latches_and_decodes_dtmf()
+    {
+        // The path taken where there is no shared receiver (not Linux).
+        await using var stream = new RtpStream(_ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)_peer.LocalEndPoint!, _ports.Release);
+        stream.Start(receiver: null);
+        using var caller = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        caller.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var packet = new byte[16];
+        foreach (var (end, seq) in new[] { (false, 1), (true, 2) })
+        {
+            new RtpHeader(seq == 1, 101, (ushort)seq, 1234, 42).Write(packet);
+            packet[12] = 5;
+            packet[13] = (byte)(end ? 0x8A : 0x0A);
+            packet[14] = 0x03;
+            packet[15] = 0x20;
+            await caller.SendToAsync(packet, SocketFlags.None, new IPEndPoint(IPAddress.Loopback, stream.LocalPort));
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var digit = await stream.Digits.ReadAsync(timeout.Token);
+
+        Assert.Equal('5', digit.Digit);
+        Assert.Equal(caller.LocalEndPoint, stream.RemoteEndPoint);
+    }
 }
