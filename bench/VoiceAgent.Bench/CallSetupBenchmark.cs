@@ -11,11 +11,12 @@ using VoiceAgent.Telephony.Sip.UserAgent;
 namespace VoiceAgent.Bench;
 
 /// <summary>
-/// Call set-ups per second over UDP on loopback: our own UAC (a second user agent in this process)
+/// Call set-ups per second over UDP (or TCP) on loopback: our own UAC (a second user agent in this process)
 /// places N calls to the host, K at a time; each call is INVITE, 100, 200 (the host allocates RTP,
 /// opens a speech session and starts its greeting), ACK, then BYE at once. Reports set-ups per second
 /// and failures; the host runs with its defaults except the per-source INVITE rate limit (off).
-/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- setups [calls=500] [concurrency=20]
+/// Over TCP every call's signalling shares the one connection the UAC opens to the host.
+/// Usage: dotnet run -c Release --project bench/VoiceAgent.Bench -- setups [calls=500] [concurrency=20] [udp|tcp]
 /// </summary>
 internal static class CallSetupBenchmark
 {
@@ -23,10 +24,12 @@ internal static class CallSetupBenchmark
     {
         var calls = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500;
         var concurrency = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+        var tcp = args.Length > 3 && args[3] == "tcp";
         var rtp = FreePorts.UdpRange((concurrency * 4) + 20);
         await using var host = await RunningHost.StartAsync("--Serilog:MinimumLevel:Default=Warning", "--Sip:InvitesPerSecondPerSource=0", "--Inbound:Greeting=Hi.",
             $"--Rtp:PortMin={rtp.Min}", $"--Rtp:PortMax={rtp.Max}");
-        await using var transport = UdpSipTransport.Bind(new IPEndPoint(IPAddress.Loopback, FreePorts.Udp()), NullLogger<UdpSipTransport>.Instance);
+        await using var transport = SipTransportSet.Bind(new IPEndPoint(IPAddress.Loopback, FreePorts.Udp()), NullLoggerFactory.Instance, tcp ? new TcpTransportOptions() : null);
+        var target = host.Uri() + (tcp ? ";transport=tcp" : string.Empty);
         var agent = new SipUserAgent(transport, new SipUserAgentOptions("127.0.0.1", transport.LocalEndPoint.Port), new RefuseAll(), TimeProvider.System, NullLogger<SipUserAgent>.Instance);
         using var stop = new CancellationTokenSource();
         var loop = agent.RunAsync(stop.Token);
@@ -41,7 +44,7 @@ internal static class CallSetupBenchmark
             while (Interlocked.Increment(ref next) <= calls)
             {
                 var started = Stopwatch.GetTimestamp();
-                var call = agent.PlaceCall(new OutgoingCallRequest(host.Uri(), "load", offer, TimeSpan.FromSeconds(10)));
+                var call = agent.PlaceCall(new OutgoingCallRequest(target, "load", offer, TimeSpan.FromSeconds(10)));
                 if (await call.Answered)
                 {
                     lock (setupTimes)
@@ -64,7 +67,7 @@ internal static class CallSetupBenchmark
 
         setupTimes.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"calls: {calls}, {concurrency} at a time, {failures} failed; {calls / elapsed:F1} set-ups/s (INVITE to BYE answered, {elapsed:F1} s); INVITE -> 200 OK p50 {setupTimes[setupTimes.Count / 2]:F1} ms, p95 {setupTimes[(int)(setupTimes.Count * 0.95)]:F1} ms"));
+            $"{(tcp ? "TCP" : "UDP")} calls: {calls}, {concurrency} at a time, {failures} failed; {calls / elapsed:F1} set-ups/s (INVITE to BYE answered, {elapsed:F1} s); INVITE -> 200 OK p50 {setupTimes[setupTimes.Count / 2]:F1} ms, p95 {setupTimes[(int)(setupTimes.Count * 0.95)]:F1} ms"));
         return failures == 0 ? 0 : 1;
     }
 
