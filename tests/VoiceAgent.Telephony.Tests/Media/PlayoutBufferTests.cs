@@ -52,12 +52,13 @@ public sealed class PlayoutBufferTests
         var writing = buffer.WriteAsync(new short[8000], CancellationToken.None).AsTask();
         await Task.Delay(50);
 
+        // (Whether the queue is empty right after Clear is not asserted here: the woken writer may
+        // already be refilling it on another thread. The marks test checks Clear without a writer.)
         buffer.Clear();
-        Assert.False(buffer.TryReadFrame(new short[160]));
 
         // Without a wake-up after the flush the writer would wait for space forever.
-        var deadline = DateTime.UtcNow.AddSeconds(2);
-        while (buffer.Queued == 0 && DateTime.UtcNow < deadline)
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (buffer.Queued < buffer.HighWaterSamples && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
