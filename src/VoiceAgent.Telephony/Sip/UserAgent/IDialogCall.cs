@@ -14,6 +14,9 @@ internal interface IDialogCall
     /// <summary>The peer's address with the transport the call runs over.</summary>
     Transport.SipHop RemoteHop { get; }
 
+    /// <summary>The outbound proxy the call was placed through (a trunk): our requests in its dialog go there too.</summary>
+    Transport.SipHop? OutboundProxy { get; }
+
     /// <summary>Answers challenges to our in-dialog requests, or null.</summary>
     Authentication.DigestCredentials? Credentials { get; }
 

@@ -130,6 +130,9 @@ public sealed class OutgoingCall : SipCall
     /// <summary>The ACK for our 2xx, sent again when the 2xx is retransmitted (§13.2.2.4).</summary>
     internal SipRequest? Ack => _ack;
 
+    /// <summary>Where the ACK went (retransmitted 2xx responses get it again there).</summary>
+    internal SipHop? AckHop { get; set; }
+
     /// <summary>Maps a final non-2xx (RFC 3261 §21) to the outcome applications see.</summary>
     internal static string OutcomeOf(int status, bool cancelledByUs, bool ringTimeout) => status switch
     {

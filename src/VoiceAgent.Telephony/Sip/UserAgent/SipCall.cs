@@ -38,6 +38,15 @@ public abstract class SipCall : IDialogCall, ISipCall
 
     SipHop IDialogCall.RemoteHop => RemoteHop;
 
+    /// <summary>
+    /// The outbound proxy the INVITE went to, or null when it went to the target's own host. Like
+    /// most user agents' "outbound proxy" (the pre-loaded route of RFC 3261 §8.1.2, RFC 5626), the
+    /// trunk then carries every request of the call, also when it does not record-route.
+    /// </summary>
+    internal SipHop? OutboundProxy { get; set; }
+
+    SipHop? IDialogCall.OutboundProxy => OutboundProxy;
+
     DigestCredentials? IDialogCall.Credentials => Credentials;
 
     /// <summary>Answers 401/407 challenges to our requests inside the dialog (the trunk's account), or null.</summary>

@@ -55,10 +55,14 @@ public sealed partial class SipUserAgent
     /// <summary>A request in the call's dialog (§12.2.1.1), and where it goes with which transport.</summary>
     private async Task<(SipRequest Request, string Branch, SipHop Hop)> CreateInDialogRequestAsync(IDialogCall call, string method, CancellationToken cancellationToken)
     {
-        var hop = await call.Dialog.ResolveNextHopAsync(call.RemoteHop, AddressFamily, cancellationToken).ConfigureAwait(false);
+        var hop = await NextHopInDialogAsync(call, cancellationToken).ConfigureAwait(false);
         var request = call.Dialog.CreateRequest(method, ViaHost, Options.Port, hop.Transport.ViaName(), out var branch);
         return (request, branch, hop);
     }
+
+    /// <summary>Where our requests in the call's dialog go: the outbound proxy it was placed through, else the route set or remote target (§12.2.1.1).</summary>
+    private async Task<SipHop> NextHopInDialogAsync(IDialogCall call, CancellationToken cancellationToken)
+        => call.OutboundProxy ?? await call.Dialog.ResolveNextHopAsync(call.RemoteHop, AddressFamily, cancellationToken).ConfigureAwait(false);
 
     /// <summary>
     /// Runs a non-INVITE request in a dialog; a 401/407 (a proxy on the route that wants every request

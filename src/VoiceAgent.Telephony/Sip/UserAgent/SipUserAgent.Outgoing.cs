@@ -53,11 +53,11 @@ public sealed partial class SipUserAgent
         headers.Add(SipHeaderNames.ContentType, "application/sdp");
         var invite = new SipRequest(SipMethods.Invite, request.Target, headers) { Body = System.Text.Encoding.UTF8.GetBytes(request.SdpOffer) };
         var call = new OutgoingCall(this, invite, nextHop.Transport, request.SdpOffer) { Credentials = request.Credentials };
-        _ = Task.Run(() => RunOutgoingAsync(call, nextHop, branch, request.RingTimeout, request.Credentials), CancellationToken.None);
+        _ = Task.Run(() => RunOutgoingAsync(call, nextHop, request.NextHop is not null, branch, request.RingTimeout, request.Credentials), CancellationToken.None);
         return call;
     }
 
-    private async Task RunOutgoingAsync(OutgoingCall call, SipNextHop nextHop, string branch, TimeSpan ringTimeout, DigestCredentials? credentials)
+    private async Task RunOutgoingAsync(OutgoingCall call, SipNextHop nextHop, bool explicitProxy, string branch, TimeSpan ringTimeout, DigestCredentials? credentials)
     {
         if (await nextHop.ResolveAsync(_transport.LocalEndPoint.AddressFamily, call.Abandoned).ConfigureAwait(false) is not { } hop)
         {
@@ -67,6 +67,10 @@ public sealed partial class SipUserAgent
         }
 
         call.RouteTo(MoveLargeRequestToTcp(call.Invite, hop));
+        if (explicitProxy)
+        {
+            call.OutboundProxy = call.RemoteHop;
+        }
 
         // RFC 3261 §22.2: a 401/407 is answered once with credentials in a new INVITE (new branch, CSeq + 1).
         var final = await RunInviteAsync(call, branch, ringTimeout).ConfigureAwait(false);
@@ -201,7 +205,7 @@ public sealed partial class SipUserAgent
         var ack = dialog.CreateAck(cseq.Number, FormatHost(Options.PublicAddress), Options.Port, call.Transport.ViaName());
         _callsByDialog[dialog.Key] = call;
         call.OnAnswered(final, dialog, ack);
-        _ = SendAsync(ack, call.RemoteHop);
+        _ = SendAckAsync(call, ack);
         if (SessionTimer.TryParse(final.Headers.Get(SipHeaderNames.SessionExpires), out var seconds, out var refresher))
         {
             // §7.2: the 2xx names the refresher; without a name the UAC (we) refresh.
@@ -212,6 +216,14 @@ public sealed partial class SipUserAgent
         {
             _ = call.HangupAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>§13.2.2.4: the ACK for a 2xx is a request of the dialog and goes where the dialog's requests go; its retransmissions follow it.</summary>
+    private async Task SendAckAsync(OutgoingCall call, SipRequest ack)
+    {
+        var hop = await NextHopInDialogAsync(call, CancellationToken.None).ConfigureAwait(false); // the ACK goes out even if the call ends at once
+        call.AckHop = hop;
+        await SendQuietlyAsync(ack, hop).ConfigureAwait(false);
     }
 
     /// <summary>§9.1: CANCEL copies the INVITE's Request-URI, Call-ID, From, To, CSeq number, top Via (same branch) and Route.</summary>
@@ -257,7 +269,7 @@ public sealed partial class SipUserAgent
         if (response.IsSuccess && FindOutgoing(response) is { Ack: { } ack } call && SameCSeq(response, call.Invite))
         {
             // A retransmitted 2xx (whether or not its transaction is gone yet): the dialog sends the same ACK again (§13.2.2.4).
-            _ = SendAsync(ack, call.RemoteHop);
+            _ = SendQuietlyAsync(ack, call.AckHop ?? call.RemoteHop);
         }
         else if (_inviteClientTransactions.TryGetValue(branch, out var invite))
         {

@@ -99,4 +99,25 @@ public sealed class SipUserAgentTransportTests : InMemoryAgentTest
         Transport.Inject(Response(authorized, 200, "OK"));
         await hangup.WaitAsync(TimeSpan.FromSeconds(5));
     }
+
+    [Theory]
+    [InlineData(false, 5095)]
+    [InlineData(true, 5090)]
+    public async Task The_ack_and_bye_go_to_the_callees_contact_or_to_the_outbound_proxy_the_call_was_placed_through(bool throughProxy, int expectedPort)
+    {
+        var proxy = throughProxy ? SipNextHop.FromEndPoint(new IPEndPoint(IPAddress.Loopback, 5090)) : null;
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), proxy));
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        Transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5095>\r\nContent-Type: application/sdp\r\n"));
+        Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
+
+        var ack = await Transport.NextSentAsync<SipRequest>(r => r.Method == "ACK");
+        Assert.Equal("sip:bob@127.0.0.1:5095", ack.RequestUri); // the remote target either way (§12.2.1.1)
+        Assert.Equal(expectedPort, Transport.LastDestination!.Port);
+        var hangup = call.HangupAsync(CancellationToken.None);
+        var bye = await Transport.NextSentAsync<SipRequest>(r => r.Method == "BYE");
+        Assert.Equal(expectedPort, Transport.LastDestination!.Port);
+        Transport.Inject(Response(bye, 200, "OK"));
+        await hangup.WaitAsync(TimeSpan.FromSeconds(5));
+    }
 }
