@@ -4,7 +4,8 @@ namespace VoiceAgent.Telephony.Sip.Transactions;
 
 /// <summary>
 /// INVITE client transaction (RFC 3261 §17.1.1, Figure 5): over UDP timer A retransmits the INVITE
-/// (T1, doubling) until any response (over TCP nothing is retransmitted); timer B (64*T1) gives up,
+/// (T1, doubling) until any response (over TCP nothing is retransmitted); timer B (64*T1) gives up
+/// unless a provisional response came first,
 /// and an INVITE the transport could not send at all ends at once as a 503 (§8.1.3.1). A final non-2xx is acknowledged
 /// inside the transaction (§17.1.1.3) and re-acknowledged on retransmissions while timer D (32 s over UDP, 0 over TCP)
 /// runs; a 2xx ends the transaction and its ACK belongs to the dialog (§13.2.2.4).
@@ -69,6 +70,9 @@ internal sealed class InviteClientTransaction : IDisposable
         _timerA.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         if (response.IsProvisional)
         {
+            // §17.1.1.2: Proceeding has no timer B; a callee may ring for as long as the TU lets it
+            // (the ring timeout CANCELs), so a 1xx must not leave the 64*T1 limit running.
+            _timerB.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             HasProvisional = true;
             if (!_completion.Task.IsCompleted)
             {

@@ -41,6 +41,20 @@ public sealed class SipUserAgentOutgoingTests : InMemoryAgentTest
     }
 
     [Fact]
+    public async Task A_callee_that_rings_longer_than_timer_b_can_still_answer()
+    {
+        var call = Place(TimeSpan.FromSeconds(10));
+        var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
+        Transport.Inject(Response(invite, 180, "Ringing"));
+
+        // §17.1.1.2: timer B (64*T1, 1.28 s here) does not run in Proceeding; only the ring timeout ends a ringing call.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
+
+        Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)), $"{call.Outcome} {call.StatusCode}");
+    }
+
+    [Fact]
     public async Task A_busy_callee_is_acknowledged_inside_the_transaction()
     {
         var call = Place();
