@@ -1,11 +1,9 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
-using VoiceAgent.Telephony.Sip.Parsing;
 using VoiceAgent.Telephony.Sip.Transactions;
 using VoiceAgent.Telephony.Sip.Transport;
 
@@ -293,41 +291,6 @@ public sealed partial class SipUserAgent
 
     private string OwnContact(SipTransportKind transport) => ContactFor("voiceagent", transport);
 
-    /// <summary>Our Contact; its transport parameter tells the peer how to reach us for requests in the dialog.</summary>
-    internal string ContactFor(string user, SipTransportKind transport)
-        => $"<sip:{user}@{FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};transport={transport.UriName()}>";
-
-    /// <summary>Our Via for a new request: the transport it is sent over, our address, a branch and rport (RFC 3581).</summary>
-    internal string ViaFor(SipTransportKind transport, string branch)
-        => $"SIP/2.0/{transport.ViaName()} {FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport";
-
-    internal string ViaHost => FormatHost(Options.PublicAddress);
-
-    /// <summary>The address family our sockets use (host names resolve to it).</summary>
-    internal System.Net.Sockets.AddressFamily AddressFamily => _transport.LocalEndPoint.AddressFamily;
-
-    /// <summary>
-    /// RFC 3261 §18.1.1: a request within 200 bytes of the path MTU (1500 bytes) goes over a
-    /// congestion-controlled transport; we move it to TCP when we have TCP (its top Via says so).
-    /// </summary>
-    internal SipHop MoveLargeRequestToTcp(SipRequest request, SipHop hop)
-    {
-        const int UdpLimit = 1300;
-        if (hop.Transport != SipTransportKind.Udp || !_transport.Carries(SipTransportKind.Tcp)
-            || SipMessageSerializer.Serialize(request).Length <= UdpLimit || request.TopVia is not { } top)
-        {
-            return hop;
-        }
-
-        request.Headers.ReplaceFirst(SipHeaderNames.Via, top.Replace("SIP/2.0/UDP", "SIP/2.0/TCP", StringComparison.OrdinalIgnoreCase));
-        if (request.Headers.Get(SipHeaderNames.Contact) is { } contact)
-        {
-            request.Headers.ReplaceFirst(SipHeaderNames.Contact, contact.Replace(";transport=udp", ";transport=tcp", StringComparison.OrdinalIgnoreCase));
-        }
-
-        return hop with { Transport = SipTransportKind.Tcp };
-    }
-
     private IDialogCall? FindCall(SipRequest request)
     {
         SipNameAddress.TryParse(request.To ?? string.Empty, out var to);
@@ -390,27 +353,6 @@ public sealed partial class SipUserAgent
     }
 
     private void Forget(IServerTransaction transaction) => _serverTransactions.TryRemove(transaction.Key, out _);
-
-    /// <summary>Sends; false when the transport could not (the failure is logged there).</summary>
-    internal ValueTask<bool> SendAsync(SipMessage message, SipHop destination) => _transport.SendAsync(message, destination.EndPoint, destination.Transport, CancellationToken.None);
-
-    /// <summary>Sends a response or an ACK, where nobody waits for the outcome.</summary>
-    internal async ValueTask SendQuietlyAsync(SipMessage message, SipHop destination) => await SendAsync(message, destination).ConfigureAwait(false);
-
-    /// <summary>
-    /// Where a response goes (§18.2.2): over TCP back on the connection its request came on; over UDP
-    /// to the top Via's received/rport address (RFC 3581), else its sent-by.
-    /// </summary>
-    private static SipHop DestinationOf(SipRequest request, IPEndPoint remote, SipTransportKind transport)
-    {
-        if (transport == SipTransportKind.Tcp)
-        {
-            return new SipHop(remote, transport);
-        }
-
-        var endPoint = request.TopVia is { } top && SipVia.TryParse(top, out var via) ? ViaReceivedStamp.ResponseDestination(via!, remote) ?? remote : remote;
-        return new SipHop(endPoint, transport);
-    }
 
     private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
 
