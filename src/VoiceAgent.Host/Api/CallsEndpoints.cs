@@ -38,7 +38,8 @@ internal static class CallsEndpoints
             return Results.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] });
         }
 
-        TrunkSettings? trunk = null;
+        // The default trunk is the outbound proxy for every call that names none (its credentials answer challenges).
+        var trunk = request.Trunk is null ? settings.Outbound.DefaultTrunk : null;
         if (request.Trunk is { } trunkName && !settings.Outbound.Trunks.TryGetValue(trunkName, out trunk))
         {
             errors["trunk"] = [settings.Outbound.Trunks.Count == 0 ? "no trunk is configured (Trunks:<name>:Proxy)" : $"'{trunkName}' is not a configured trunk ({string.Join(", ", settings.Outbound.Trunks.Keys)})"];
@@ -51,9 +52,7 @@ internal static class CallsEndpoints
         }
         else if (request.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
         {
-            // The default trunk is the outbound proxy for every call that names none (its credentials answer challenges).
             target = request.To.Trim();
-            trunk ??= request.Trunk is null ? settings.Outbound.DefaultTrunk : null;
         }
         else if (request.To.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
         {
@@ -61,7 +60,6 @@ internal static class CallsEndpoints
         }
         else if (OutboundCallRules.IsPhoneNumber(request.To.Trim()))
         {
-            trunk ??= request.Trunk is null ? settings.Outbound.DefaultTrunk : null;
             if (trunk is not null)
             {
                 target = trunk.UriFor(request.To.Trim());

@@ -186,8 +186,7 @@ internal sealed class OutboundCallService(
                 record.AttachMedia(() => answered.Stream.Statistics);
                 answered.Stream.Start();
             }
-            else if (SessionDescription.TryParse(call.RemoteSdp ?? string.Empty, out var answer, out _) && negotiator.Negotiate(answer!).Media is { } final
-                && !final.RemoteRtp.Equals(opened.Media.RemoteRtp))
+            else if (Negotiate(call.RemoteSdp ?? string.Empty) is { } final && !final.RemoteRtp.Equals(opened.Media.RemoteRtp))
             {
                 opened.Stream.UpdateRemote(final.RemoteRtp); // the 2xx should repeat the 183's answer; follow it if not
             }
@@ -237,7 +236,7 @@ internal sealed class OutboundCallService(
     /// <summary>The RTP stream for the callee's SDP answer (from a 183 or the 2xx), or null when nothing in it is acceptable.</summary>
     private OpenedMedia? Open(Attempt attempt, string sdp)
     {
-        if (!SessionDescription.TryParse(sdp, out var answer, out _) || negotiator.Negotiate(answer!).Media is not { } media)
+        if (Negotiate(sdp) is not { } media)
         {
             return null;
         }
@@ -246,6 +245,10 @@ internal sealed class OutboundCallService(
         var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
         return new OpenedMedia(new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release), media);
     }
+
+    /// <summary>What the callee's SDP answer gives us to use, or null when it does not parse or nothing in it is acceptable.</summary>
+    private NegotiatedMedia? Negotiate(string sdp)
+        => SessionDescription.TryParse(sdp, out var answer, out _) ? negotiator.Negotiate(answer!).Media : null;
 
     private sealed record OpenedMedia(RtpStream Stream, NegotiatedMedia Media);
 

@@ -24,11 +24,11 @@ internal sealed record OutboundSettings(string FromUser, int MaxConcurrentCalls,
                 throw new ConfigurationException($"Trunks:{name}: a trunk name is letters, digits, . _ - (it appears in the API's \"trunk\" field).");
             }
 
-            trunks[name] = TrunkSettings.Load(reader, name, $"Trunks:{name}")!;
+            trunks[name] = TrunkSettings.Load(reader, name, $"Trunks:{name}", required: true)!;
         }
 
         // The single trunk of earlier versions (Outbound:Proxy, Outbound:Username...) keeps working as "default".
-        if (TrunkSettings.Load(reader, "default", "Outbound") is { } legacy)
+        if (TrunkSettings.Load(reader, "default", "Outbound", required: false) is { } legacy)
         {
             if (!trunks.TryAdd(legacy.Name, legacy))
             {

@@ -47,8 +47,8 @@ internal sealed record TrunkSettings(
         return $"sip:{user}@{Domain}{transport}";
     }
 
-    /// <summary>Reads <c>Trunks:&lt;name&gt;</c>, or the legacy single trunk under <c>Outbound:</c> when <paramref name="prefix"/> is "Outbound".</summary>
-    public static TrunkSettings? Load(ConfigurationReader reader, string name, string prefix)
+    /// <summary>Reads the trunk under <paramref name="prefix"/> (<c>Trunks:&lt;name&gt;</c>, or the legacy single trunk under <c>Outbound</c>); null when it has no proxy and none is <paramref name="required"/>.</summary>
+    public static TrunkSettings? Load(ConfigurationReader reader, string name, string prefix, bool required)
     {
         var username = reader.ReadString($"{prefix}:Username", string.Empty, allowEmpty: true);
         var password = reader.ReadString($"{prefix}:Password", string.Empty, allowEmpty: true);
@@ -61,7 +61,7 @@ internal sealed record TrunkSettings(
         var proxyText = reader.ReadString($"{prefix}:Proxy", string.Empty, allowEmpty: true);
         if (proxyText.Length == 0)
         {
-            if (prefix.StartsWith("Trunks:", StringComparison.Ordinal))
+            if (required)
             {
                 throw new ConfigurationException($"{prefix}:Proxy is required (host[:port][;transport=tcp], e.g. sip.example.net:5060).");
             }
