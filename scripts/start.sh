@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 echo "==> Building VoiceAgent (Release)"
 dotnet build src/VoiceAgent.Host -c Release --no-restore --verbosity quiet -nologo
-echo "==> Starting VoiceAgent: SIP on UDP port 5060 by default, HTTP on http://127.0.0.1:8080"
+echo "==> Starting VoiceAgent: SIP on UDP and TCP port 5060 by default, HTTP on http://127.0.0.1:8080"
 exec dotnet run --project src/VoiceAgent.Host -c Release --no-build -- "$@"
