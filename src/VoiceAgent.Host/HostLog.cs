@@ -9,6 +9,9 @@ internal static partial class HostLog
     [LoggerMessage(4001, LogLevel.Information, "SIP listening on {EndPoint} ({Transports}), public address {PublicAddress}")]
     public static partial void SipListening(ILogger logger, string endPoint, string transports, string publicAddress);
 
+    [LoggerMessage(4110, LogLevel.Information, "SIP calls accepted from {Who} (Sip:InboundFrom={Policy}); at most {PerSource} calls per other source (Sip:MaxCallsPerSource)")]
+    public static partial void SipAdmission(ILogger logger, string who, string policy, int perSource);
+
     [LoggerMessage(4002, LogLevel.Information, "Incoming call from {From} to {To}")]
     public static partial void IncomingCall(ILogger logger, string from, string to);
 

@@ -87,7 +87,9 @@ internal sealed record TrunkSettings(
 
         var domain = reader.ReadString($"{prefix}:Domain", proxy!.Port == SipNextHop.DefaultPort ? proxy.Host : $"{proxy.Host}:{proxy.Port.ToString(CultureInfo.InvariantCulture)}");
 
-        var credentials = username.Length == 0 ? null : new DigestCredentials(username, password);
+        // The one realm the trunk's challenges are answered for; unset: the first realm it challenges with (its registrar's), pinned.
+        var realm = reader.ReadString($"{prefix}:Realm", string.Empty, allowEmpty: true);
+        var credentials = username.Length == 0 ? null : new DigestCredentials(username, password) { Realm = realm.Length > 0 ? DigestRealm.Fixed(realm) : DigestRealm.FirstSeen() };
         var callerId = reader.ReadString($"{prefix}:CallerId", string.Empty, allowEmpty: true);
         if (callerId.Length > 0 && !OutboundCallRules.IsValidUser(callerId))
         {

@@ -33,11 +33,25 @@ internal sealed class SipService(
             throw new StartupException(ex.Message, ex);
         }
 
-        var agent = new SipUserAgent(_transport, new SipUserAgentOptions(settings.Sip.PublicAddress, _transport.LocalEndPoint.Port) { MaxConcurrentCalls = settings.Sip.MaxConcurrentCalls, InvitesPerSecondPerSource = settings.Sip.InvitesPerSecondPerSource }, handler, time, loggers.CreateLogger<SipUserAgent>());
+        var admission = settings.Sip.Admission;
+        var options = new SipUserAgentOptions(settings.Sip.PublicAddress, _transport.LocalEndPoint.Port)
+        {
+            MaxConcurrentCalls = settings.Sip.MaxConcurrentCalls,
+            InvitesPerSecondPerSource = settings.Sip.InvitesPerSecondPerSource,
+            InboundFrom = admission.InboundFrom,
+            TrustedSources = admission.TrustedSources,
+            TrunkProxies = [.. settings.Outbound.Trunks.Values.Select(t => t.Proxy)],
+            MaxCallsPerSource = admission.MaxCallsPerSource,
+            RequestsPerSecondPerSource = admission.RequestsPerSecondPerSource,
+        };
+        var agent = new SipUserAgent(_transport, options, handler, time, loggers.CreateLogger<SipUserAgent>());
         Agent = agent;
         _loop = agent.RunAsync(_stopping.Token);
         readiness.MarkSipReady();
-        HostLog.SipListening(loggers.CreateLogger<SipService>(), _transport.LocalEndPoint.ToString(), _transport.Tcp is null ? "UDP" : "UDP and TCP", settings.Sip.PublicAddress);
+        var logger = loggers.CreateLogger<SipService>();
+        HostLog.SipListening(logger, _transport.LocalEndPoint.ToString(), _transport.Tcp is null ? "UDP" : "UDP and TCP", settings.Sip.PublicAddress);
+        var trusted = string.Join(", ", admission.TrustedSources.Select(n => n.ToString()).Concat(options.TrunkProxies.Select(t => t.Host)));
+        HostLog.SipAdmission(logger, admission.InboundFrom == InboundPolicy.Any ? "any address" : trusted.Length == 0 ? "trunks only" : trusted, admission.InboundFrom.ToString().ToLowerInvariant(), admission.MaxCallsPerSource);
         return Task.CompletedTask;
     }
 

@@ -32,8 +32,15 @@ internal static partial class TelephonyLog
     [LoggerMessage(1021, LogLevel.Information, "Outgoing call {CallId} not answered: {Status} {Reason}")]
     public static partial void OutgoingNotAnswered(ILogger logger, string callId, int status, string reason);
 
-    [LoggerMessage(1022, LogLevel.Warning, "INVITE from {Remote} refused with 503: {Reason}")]
-    public static partial void InviteRefused(ILogger logger, string remote, string reason);
+    // 1022 (INVITE refused, at Warning) was per packet under a flood; 1150 replaces it at Debug with the refusals counted.
+    [LoggerMessage(1150, LogLevel.Debug, "INVITE from {Remote} refused with {Status}: {Reason}")]
+    public static partial void InviteRefused(ILogger logger, string remote, int status, string reason);
+
+    [LoggerMessage(1151, LogLevel.Trace, "{Method} from {Remote} dropped: over Sip:RequestsPerSecondPerSource")]
+    public static partial void RequestDropped(ILogger logger, string method, string remote);
+
+    [LoggerMessage(1152, LogLevel.Warning, "{Context}: a Digest challenge for realm '{Realm}' is not answered ({Why})")]
+    public static partial void ChallengeNotAnswered(ILogger logger, string context, string realm, string why);
 
     [LoggerMessage(1023, LogLevel.Information, "Call {CallId}: answering the {Status} challenge as {Username}")]
     public static partial void Authenticating(ILogger logger, string callId, int status, string username);

@@ -6,11 +6,14 @@ namespace VoiceAgent.Telephony.Sip.Messages;
 /// </summary>
 public static class SipHeaderValueSplitter
 {
-    public static int FirstValueEnd(string value)
+    public static int FirstValueEnd(string value) => ValueEnd(value, 0);
+
+    /// <summary>Index of the comma ending the value that starts at <paramref name="start"/>, or the length.</summary>
+    private static int ValueEnd(string value, int start)
     {
         var inQuotes = false;
         var angle = 0;
-        for (var i = 0; i < value.Length; i++)
+        for (var i = start; i < value.Length; i++)
         {
             var c = value[i];
             if (inQuotes)
@@ -45,19 +48,22 @@ public static class SipHeaderValueSplitter
         return value.Length;
     }
 
+    /// <summary>The values in order; linear in the header's length (each value is copied once, not the rest of the header per value).</summary>
     public static IEnumerable<string> Split(string value)
     {
-        var rest = value;
-        while (rest.Length > 0)
+        var start = 0;
+        while (start < value.Length)
         {
-            var end = FirstValueEnd(rest);
-            var part = rest[..end].Trim();
+            var end = ValueEnd(value, start);
+            var part = Trimmed(value, start, end);
             if (part.Length > 0)
             {
                 yield return part;
             }
 
-            rest = end < rest.Length ? rest[(end + 1)..] : string.Empty;
+            start = end + 1;
         }
     }
+
+    private static string Trimmed(string value, int start, int end) => value.AsSpan(start, end - start).Trim().ToString();
 }

@@ -7,8 +7,6 @@ internal interface IServerTransaction
 {
     string Key { get; }
 
-    SipRequest Request { get; }
-
     /// <summary>The request arrived again (RFC 3261 §17.2.1/§17.2.2: resend the last response).</summary>
     void OnRequestRetransmission();
 

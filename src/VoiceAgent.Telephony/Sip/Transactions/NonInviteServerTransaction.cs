@@ -5,10 +5,11 @@ namespace VoiceAgent.Telephony.Sip.Transactions;
 /// <summary>
 /// Non-INVITE server transaction, RFC 3261 §17.2.2 (Figure 8): Trying -> Proceeding on a 1xx ->
 /// Completed on a final response, which is resent for every retransmitted request until timer J
-/// (64*T1 over UDP) ends the transaction.
+/// (64*T1 over UDP, 0 over TCP, where nothing is retransmitted) ends the transaction. It keeps only
+/// what answering a retransmission needs: its key (from the table) and the last response, never the request.
 /// </summary>
 internal sealed class NonInviteServerTransaction(
-    string key, SipRequest request, Func<SipMessage, ValueTask> send, SipTimerOptions timers, TimeProvider time, Action<IServerTransaction> onTerminated)
+    string key, Func<SipMessage, ValueTask> send, SipTimerOptions timers, TimeProvider time, Action<IServerTransaction> onTerminated, bool reliable = false)
     : IServerTransaction
 {
     private readonly Lock _gate = new();
@@ -17,12 +18,11 @@ internal sealed class NonInviteServerTransaction(
 
     public string Key { get; } = key;
 
-    public SipRequest Request { get; } = request;
-
     public NonInviteServerTransactionState State { get; private set; } = NonInviteServerTransactionState.Trying;
 
     public ValueTask SendResponseAsync(SipResponse response)
     {
+        var terminateNow = false;
         lock (_gate)
         {
             if (State is NonInviteServerTransactionState.Completed or NonInviteServerTransactionState.Terminated)
@@ -35,11 +35,23 @@ internal sealed class NonInviteServerTransaction(
             {
                 State = NonInviteServerTransactionState.Proceeding;
             }
+            else if (reliable)
+            {
+                // §17.2.2: timer J is 0 for reliable transports: Completed -> Terminated at once.
+                State = NonInviteServerTransactionState.Terminated;
+                _lastResponse = null;
+                terminateNow = true;
+            }
             else
             {
                 State = NonInviteServerTransactionState.Completed;
                 _timerJ = time.CreateTimer(_ => Terminate(), null, timers.TimeoutInterval, Timeout.InfiniteTimeSpan);
             }
+        }
+
+        if (terminateNow)
+        {
+            onTerminated(this);
         }
 
         return send(response);
@@ -65,6 +77,7 @@ internal sealed class NonInviteServerTransaction(
         lock (_gate)
         {
             State = NonInviteServerTransactionState.Terminated;
+            _lastResponse = null;
             _timerJ?.Dispose();
         }
 

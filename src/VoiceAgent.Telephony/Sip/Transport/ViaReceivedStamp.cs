@@ -6,8 +6,10 @@ namespace VoiceAgent.Telephony.Sip.Transport;
 
 /// <summary>
 /// Server transport duties on receipt of a request: RFC 3261 §18.2.1 adds <c>received</c> when the
-/// Via host differs from the packet's source; RFC 3581 §4 fills an empty <c>rport</c> with the
-/// source port (and then always adds <c>received</c>), so responses cross NAT.
+/// Via host differs from the packet's source; RFC 3581 §4 fills <c>rport</c> with the source port
+/// (and then always adds <c>received</c>), so responses cross NAT. What the client wrote into
+/// <c>received</c> or <c>rport</c> itself is never kept: both are overwritten with what the socket saw,
+/// so nothing in the response's Via names an address the packet did not come from.
 /// </summary>
 internal static class ViaReceivedStamp
 {
@@ -27,12 +29,14 @@ internal static class ViaReceivedStamp
 
         var sourceAddress = source.Address.ToString();
         var stamped = via!;
-        if (stamped.RPort is "")
+        if (stamped.RPort is not null)
         {
+            // RFC 3581 §3: a client sends rport without a value; one that names a port is overwritten too.
             stamped = stamped.WithParameter("rport", source.Port.ToString(CultureInfo.InvariantCulture)).WithParameter("received", sourceAddress);
         }
-        else if (!string.Equals(stamped.Host, sourceAddress, StringComparison.OrdinalIgnoreCase))
+        else if (stamped.Received is not null || !string.Equals(stamped.Host.Trim('[', ']'), sourceAddress, StringComparison.OrdinalIgnoreCase))
         {
+            // §18.2.1: received is ours to add; a client-supplied one is replaced by the packet's source.
             stamped = stamped.WithParameter("received", sourceAddress);
         }
 
@@ -40,18 +44,5 @@ internal static class ViaReceivedStamp
         {
             request.Headers.ReplaceFirst(SipHeaderNames.Via, stamped + first[end..]);
         }
-    }
-
-    /// <summary>Where a response to a request with this top Via goes (RFC 3261 §18.2.2, RFC 3581 §4).</summary>
-    public static IPEndPoint? ResponseDestination(SipVia via, IPEndPoint fallback)
-    {
-        var host = via.Received ?? via.Host;
-        if (!IPAddress.TryParse(host.Trim('[', ']'), out var address))
-        {
-            return fallback;
-        }
-
-        var port = int.TryParse(via.RPort, NumberStyles.None, CultureInfo.InvariantCulture, out var rport) ? rport : via.Port ?? 5060;
-        return new IPEndPoint(address, port);
     }
 }

@@ -108,12 +108,20 @@ public sealed class SipRegistration : IAsyncDisposable
                 var (challengeName, answerName) = response.StatusCode == 401
                     ? (SipHeaderNames.WwwAuthenticate, SipHeaderNames.Authorization)
                     : (SipHeaderNames.ProxyAuthenticate, SipHeaderNames.ProxyAuthorization);
-                var challenge = response.Headers.GetAll(challengeName)
+                var challenges = response.Headers.GetAll(challengeName)
                     .Select(h => DigestChallenge.TryParse(h, out var c) ? c : null)
-                    .FirstOrDefault(c => c is not null && DigestAuthenticator.Supports(c));
-                if (challenge is null)
+                    .Where(c => c is not null && DigestAuthenticator.Supports(c))
+                    .ToList();
+                if (challenges.Count == 0)
                 {
                     return (response.StatusCode, null, "the registrar's challenge uses an algorithm we cannot answer");
+                }
+
+                // Only the trunk's realm (Trunks:<name>:Realm, else the first its registrar uses, pinned).
+                var challenge = challenges.FirstOrDefault(c => credentials.Realm.Accepts(c!.Realm));
+                if (challenge is null)
+                {
+                    return (response.StatusCode, null, $"the registrar challenged for realm '{challenges[0]!.Realm}', not the trunk's realm '{credentials.Realm.Value}' (Trunks:<name>:Realm)");
                 }
 
                 authorizationHeader = answerName;

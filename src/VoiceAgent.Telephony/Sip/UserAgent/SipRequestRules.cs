@@ -47,7 +47,33 @@ internal sealed class SipRequestRules
             return response;
         }
 
+        // §8.2.3 / §21.4.7: our answers carry SDP; an Accept that excludes it gets 406 (RFC 4475 §3.3.15, sdp01).
+        if (!AcceptsSdp(invite))
+        {
+            var response = SipResponseFactory.Create(invite, 406, SipResponseFactory.ReasonPhrase(406));
+            response.Headers.Add(SipHeaderNames.Warning, "399 VoiceAgent \"our answers are application/sdp\"");
+            return response;
+        }
+
         return null;
+    }
+
+    /// <summary>No Accept means application/sdp (§20.1); otherwise one of its media ranges must cover it.</summary>
+    private static bool AcceptsSdp(SipRequest request)
+    {
+        var any = false;
+        foreach (var range in request.Headers.GetAll(SipHeaderNames.Accept).SelectMany(SipHeaderValueSplitter.Split))
+        {
+            any = true;
+            var type = range.Split(';')[0].Trim();
+            if (type is "*/*" || type.Equals("application/*", StringComparison.OrdinalIgnoreCase) || type.Equals("application/sdp", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        // An empty Accept header line lists nothing: treat it as absent rather than refuse every answer.
+        return !any;
     }
 
     public SipResponse NotSupported(SipRequest request, string toTag)

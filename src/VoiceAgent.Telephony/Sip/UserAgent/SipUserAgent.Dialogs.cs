@@ -72,13 +72,29 @@ public sealed partial class SipUserAgent
     {
         hop = MoveLargeRequestToTcp(request, hop);
         var response = await SendNonInviteAsync(request, branch, hop, cancellationToken).ConfigureAwait(false);
-        if (response is { StatusCode: 401 or 407 } && call.Credentials is { } credentials
+        if (response is { StatusCode: 401 or 407 } && TrunkCredentials(call, hop) is { } credentials
             && Authorize(request, response, credentials, call.Dialog.NextCSeq()) is { } retry)
         {
             response = await SendNonInviteAsync(retry.Invite, retry.Branch, hop, cancellationToken).ConfigureAwait(false);
         }
 
         return response;
+    }
+
+    /// <summary>
+    /// The call's trunk credentials when <paramref name="hop"/> goes to that trunk: the outbound proxy an
+    /// outgoing call was placed through, or the registrar an incoming call came from. A request the
+    /// dialog sends elsewhere (a Contact or route the peer chose) never answers a challenge with them.
+    /// </summary>
+    private static DigestCredentials? TrunkCredentials(IDialogCall call, SipHop hop)
+    {
+        if (call.Credentials is not { } credentials)
+        {
+            return null;
+        }
+
+        var trunk = call is OutgoingCall ? call.OutboundProxy?.EndPoint.Address : call.RemoteEndPoint.Address;
+        return trunk is not null && trunk.Equals(hop.EndPoint.Address) ? credentials : null;
     }
 
     /// <summary>Runs a non-INVITE client transaction to its final response (null: timer F; a 503 of our own when it could not be sent).</summary>

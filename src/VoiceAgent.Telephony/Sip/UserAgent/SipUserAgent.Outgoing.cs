@@ -72,9 +72,10 @@ public sealed partial class SipUserAgent
             call.OutboundProxy = call.RemoteHop;
         }
 
-        // RFC 3261 §22.2: a 401/407 is answered once with credentials in a new INVITE (new branch, CSeq + 1).
+        // RFC 3261 §22.2: a 401/407 is answered once with credentials in a new INVITE (new branch, CSeq + 1),
+        // and only when the INVITE went to the trunk whose credentials they are (never to a target's own host).
         var final = await RunInviteAsync(call, branch, ringTimeout).ConfigureAwait(false);
-        if (final is { Response.StatusCode: 401 or 407 } challenged && credentials is not null && !call.Abandoned.IsCancellationRequested
+        if (final is { Response.StatusCode: 401 or 407 } challenged && credentials is not null && explicitProxy && !call.Abandoned.IsCancellationRequested
             && Authorize(call.Invite, challenged.Response, credentials, null) is { } retry)
         {
             call.Invite = retry.Invite;
@@ -96,11 +97,25 @@ public sealed partial class SipUserAgent
         var (challengeHeader, answerHeader) = challenge.StatusCode == 401
             ? (SipHeaderNames.WwwAuthenticate, SipHeaderNames.Authorization)
             : (SipHeaderNames.ProxyAuthenticate, SipHeaderNames.ProxyAuthorization);
-        var answers = challenge.Headers.GetAll(challengeHeader)
-            .Select(h => DigestChallenge.TryParse(h, out var c) ? c : null)
-            .Where(c => c is not null && DigestAuthenticator.Supports(c))
-            .Select(c => _digest.Authorize(c!, credentials, invite.Method, invite.RequestUri))
-            .ToList();
+        var answers = new List<string>();
+        foreach (var header in challenge.Headers.GetAll(challengeHeader))
+        {
+            if (!DigestChallenge.TryParse(header, out var parsed) || !DigestAuthenticator.Supports(parsed!))
+            {
+                continue;
+            }
+
+            // Only the trunk's realm (Trunks:<name>:Realm, else the first it used): a challenge for another
+            // realm would have us hand a hash of the trunk's password to whoever asked.
+            if (!credentials.Realm.Accepts(parsed!.Realm))
+            {
+                TelephonyLog.ChallengeNotAnswered(_logger, invite.CallId ?? string.Empty, parsed.Realm, $"the trunk's realm is '{credentials.Realm.Value}'");
+                continue;
+            }
+
+            answers.Add(_digest.Authorize(parsed, credentials, invite.Method, invite.RequestUri));
+        }
+
         if (answers.Count == 0)
         {
             return null;

@@ -122,7 +122,7 @@ public sealed partial class SipUserAgent
         reinvite.Body = System.Text.Encoding.UTF8.GetBytes(sdp);
         destination = MoveLargeRequestToTcp(reinvite, destination);
         var final = await RunReinviteAsync(reinvite, inviteBranch, destination, call.Ended).ConfigureAwait(false);
-        if (final is { StatusCode: 401 or 407 } && call.Credentials is { } credentials
+        if (final is { StatusCode: 401 or 407 } && TrunkCredentials(call, destination) is { } credentials
             && Authorize(reinvite, final, credentials, call.Dialog.NextCSeq()) is { } retry)
         {
             // §22.2 inside the dialog: the same offer again with credentials and the dialog's next CSeq.

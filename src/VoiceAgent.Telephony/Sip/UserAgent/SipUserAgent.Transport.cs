@@ -51,17 +51,11 @@ public sealed partial class SipUserAgent
     internal async ValueTask SendQuietlyAsync(SipMessage message, SipHop destination) => await SendAsync(message, destination).ConfigureAwait(false);
 
     /// <summary>
-    /// Where a response goes (§18.2.2): over TCP back on the connection its request came on; over UDP
-    /// to the top Via's received/rport address (RFC 3581), else its sent-by.
+    /// Where a response goes: the packet's source, always. Over TCP that is the connection the request
+    /// came on (§18.2.2); over UDP it is the source address and port, which is where §18.2.2 sends
+    /// once §18.2.1 has stamped <c>received</c> and RFC 3581 <c>rport</c>, and what PJSIP's
+    /// force_rport does for peers without rport. Nothing the message names (Via sent-by, a
+    /// client-written received, maddr) can point a response at a third host.
     /// </summary>
-    private static SipHop DestinationOf(SipRequest request, IPEndPoint remote, SipTransportKind transport)
-    {
-        if (transport == SipTransportKind.Tcp)
-        {
-            return new SipHop(remote, transport);
-        }
-
-        var endPoint = request.TopVia is { } top && SipVia.TryParse(top, out var via) ? ViaReceivedStamp.ResponseDestination(via!, remote) ?? remote : remote;
-        return new SipHop(endPoint, transport);
-    }
+    private static SipHop DestinationOf(IPEndPoint remote, SipTransportKind transport) => new(remote, transport);
 }

@@ -35,10 +35,14 @@ public sealed partial class SipUserAgent
         Time = time;
         _logger = logger;
         _rules = new SipRequestRules();
-        _inviteLimiter = new InviteRateLimiter(options.InvitesPerSecondPerSource, Math.Max(1, (int)Math.Ceiling(options.InvitesPerSecondPerSource * 4)), time);
+        _inviteLimiter = new SourceRateLimiter(options.InvitesPerSecondPerSource, (int)Math.Ceiling(options.InvitesPerSecondPerSource * 4), time);
+        _requestLimiter = new SourceRateLimiter(options.RequestsPerSecondPerSource, (int)Math.Ceiling(options.RequestsPerSecondPerSource * 4), time);
+        _trust = new SourceTrust(options.TrustedSources, options.TrunkProxies);
     }
 
-    private readonly InviteRateLimiter _inviteLimiter;
+    private readonly SourceRateLimiter _inviteLimiter;
+    private readonly SourceRateLimiter _requestLimiter;
+    private readonly SourceTrust _trust;
 
     public SipUserAgentOptions Options { get; }
 
@@ -50,6 +54,7 @@ public sealed partial class SipUserAgent
     /// <summary>Processes messages until the transport completes or <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var resolving = _trust.HasNamedTrunks ? ResolveTrunksAsync(cancellationToken) : Task.CompletedTask;
         try
         {
             await foreach (var inbound in _transport.Incoming.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -73,6 +78,24 @@ public sealed partial class SipUserAgent
         {
             call.End(CallEndReason.Shutdown);
         }
+
+        await resolving.ConfigureAwait(false);
+    }
+
+    /// <summary>Trunk proxies named by host name: looked up now and every five minutes, so a trunk that moves stays trusted.</summary>
+    private async Task ResolveTrunksAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await _trust.ResolveAsync(AddressFamily, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMinutes(5), Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async ValueTask ProcessAsync(SipInbound inbound, CancellationToken cancellationToken)
@@ -87,11 +110,14 @@ public sealed partial class SipUserAgent
                 break;
             default:
                 // RFC 3261 §8.2: answer a request we cannot parse when we know where to send the answer.
-                if (inbound.Error is { SuggestedStatus: > 0, PartialRequest: { } partial } error && partial.Method != SipMethods.Ack)
+                // Statelessly, to the packet's source (never the Via's sent-by), and within the source's request rate.
+                if (inbound.Error is { SuggestedStatus: > 0, PartialRequest: { } partial } error && partial.Method != SipMethods.Ack
+                    && AdmitRequest(partial, inbound.Remote))
                 {
+                    ViaReceivedStamp.Apply(partial, inbound.Remote);
                     var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), NewTag());
                     response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{error.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
-                    await SendAsync(response, DestinationOf(partial, inbound.Remote, inbound.Transport)).ConfigureAwait(false);
+                    await SendStatelessAsync(response, inbound.Remote, inbound.Transport).ConfigureAwait(false);
                 }
 
                 break;
@@ -129,14 +155,32 @@ public sealed partial class SipUserAgent
             return;
         }
 
-        var transaction = new NonInviteServerTransaction(key, request, m => SendQuietlyAsync(m, DestinationOf(request, remote.EndPoint, remote.Transport)), Options.Timers, Time, Forget);
+        if (!AdmitRequest(request, remote.EndPoint))
+        {
+            return;
+        }
+
+        // OPTIONS, refusals and requests for no dialog are answered without state (Kamailio's sl):
+        // a retransmission is answered again, and nothing of a 60 KB request is kept for 32 s.
+        if (StatelessAnswer(request) is { } stateless)
+        {
+            TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), stateless.StatusCode, stateless.ReasonPhrase);
+            await SendStatelessAsync(stateless, remote.EndPoint, remote.Transport).ConfigureAwait(false);
+            return;
+        }
+
+        // A request that acts on a call (BYE, CANCEL, INFO, UPDATE, NOTIFY) keeps a transaction, so a
+        // retransmission gets the same answer instead of acting twice (§17.2.2).
+        var destination = DestinationOf(remote.EndPoint, remote.Transport);
+        var transaction = new NonInviteServerTransaction(key, m => SendQuietlyAsync(m, destination), Options.Timers, Time, Forget, remote.Transport.IsReliable());
         _serverTransactions[key] = transaction;
         var answer = await AnswerNonInviteAsync(request).ConfigureAwait(false);
         TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), answer.StatusCode, answer.ReasonPhrase);
         await transaction.SendResponseAsync(answer).ConfigureAwait(false);
     }
 
-    private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)
+    /// <summary>The answer when it needs no transaction: nothing was done that a retransmission could repeat; null otherwise.</summary>
+    private SipResponse? StatelessAnswer(SipRequest request)
     {
         if (_rules.Check(request) is { } refused)
         {
@@ -151,6 +195,24 @@ public sealed partial class SipUserAgent
                 options.Headers.Add(SipHeaderNames.Accept, "application/sdp");
                 options.Headers.Add(SipHeaderNames.Supported, string.Empty);
                 return options;
+            case SipMethods.Cancel:
+                return TransactionKey.ForCancelledInvite(request) is { } inviteKey && _callsByInvite.ContainsKey(inviteKey) ? null : NoSuchCall(request);
+            case SipMethods.Notify:
+                return FindCall(request) is { Refer: not null } ? null : NoSuchCall(request);
+            case SipMethods.Update or SipMethods.Bye or SipMethods.Info:
+                return FindCall(request) is not null ? null : NoSuchCall(request);
+            default:
+                return _rules.NotSupported(request, NewTag());
+        }
+    }
+
+    private static SipResponse NoSuchCall(SipRequest request) => SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+
+    /// <summary>The answer to a request that acts on a call; the call may have ended since <see cref="StatelessAnswer"/> found it.</summary>
+    private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)
+    {
+        switch (request.Method)
+        {
             case SipMethods.Cancel:
                 var inviteKey = TransactionKey.ForCancelledInvite(request);
                 if (inviteKey is not null && _callsByInvite.TryGetValue(inviteKey, out var cancelled))
@@ -210,26 +272,29 @@ public sealed partial class SipUserAgent
 
     private async ValueTask HandleInviteAsync(string key, SipRequest invite, SipHop remote, CancellationToken cancellationToken)
     {
+        // Everything that refuses an INVITE is decided before any state is kept, and answered
+        // statelessly: no 100 Trying, no transaction, no timer G retransmitting the refusal for 32 s.
+        SipNameAddress.TryParse(invite.To!, out var to);
+        var refusal = _rules.CheckInvite(invite) ?? (to!.Tag is null ? CheckSessionInterval(invite) : FindCall(invite) is null ? NoSuchCall(invite) : null);
+        if (refusal is null && to!.Tag is null)
+        {
+            refusal = Admit(invite, remote.EndPoint);
+        }
+
+        if (refusal is not null)
+        {
+            await SendStatelessAsync(refusal, remote.EndPoint, remote.Transport).ConfigureAwait(false);
+            return;
+        }
+
+        var destination = DestinationOf(remote.EndPoint, remote.Transport);
         var transaction = new InviteServerTransaction(
-            key, invite, m => SendQuietlyAsync(m, DestinationOf(invite, remote.EndPoint, remote.Transport)), Options.Timers, Time, Forget, remote.Transport.IsReliable());
+            key, invite, m => SendQuietlyAsync(m, destination), Options.Timers, Time, Forget, remote.Transport.IsReliable());
         _serverTransactions[key] = transaction;
         // §17.2.1: 100 Trying at once, so the caller stops retransmitting while the host decides.
         await transaction.SendResponseAsync(SipResponseFactory.Create(invite, 100, "Trying")).ConfigureAwait(false);
 
-        if (_rules.CheckInvite(invite) is { } refused)
-        {
-            await transaction.SendResponseAsync(refused).ConfigureAwait(false);
-            return;
-        }
-
-        SipNameAddress.TryParse(invite.To!, out var to);
-        if (to!.Tag is null && (Refuse(invite, remote.EndPoint) ?? CheckSessionInterval(invite)) is { } refusal)
-        {
-            await transaction.SendResponseAsync(refusal).ConfigureAwait(false);
-            return;
-        }
-
-        if (to.Tag is not null)
+        if (to!.Tag is not null)
         {
             // A re-INVITE (RFC 3261 §14.2): a new offer goes to the host (hold, resume, new address);
             // without one, or without a handler, the session is refreshed with our current description.
@@ -334,12 +399,13 @@ public sealed partial class SipUserAgent
         return response;
     }
 
-    internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendQuietlyAsync(response, DestinationOf(call.Invite, call.RemoteEndPoint, call.Transport));
+    internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendQuietlyAsync(response, DestinationOf(call.RemoteEndPoint, call.Transport));
 
     internal void OnAckTimeout(IncomingCall call) => TelephonyLog.AckTimeout(_logger, call.CallId);
 
     internal void Forget(IncomingCall call)
     {
+        _callsPerSource.Leave(call.RemoteEndPoint.Address);
         _callsByDialog.TryRemove(call.Dialog.Key, out _);
         _callsByInvite.TryRemove(call.InviteTransactionKey, out _);
     }

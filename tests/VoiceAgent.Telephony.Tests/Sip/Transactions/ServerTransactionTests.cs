@@ -110,7 +110,7 @@ public sealed class ServerTransactionTests
     public async Task Non_invite_resends_its_final_response_on_retransmission_until_timer_j()
     {
         var request = Request("OPTIONS");
-        var transaction = new NonInviteServerTransaction("k", request, Send, Timers, _time, _terminated.Add);
+        var transaction = new NonInviteServerTransaction("k", Send, Timers, _time, _terminated.Add);
 
         transaction.OnRequestRetransmission(); // Trying: nothing to resend yet
         await transaction.SendResponseAsync(Response(request, 200));
