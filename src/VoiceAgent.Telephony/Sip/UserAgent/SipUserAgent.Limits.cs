@@ -20,6 +20,19 @@ public sealed partial class SipUserAgent
 
     private readonly CallsPerSource _callsPerSource = new();
 
+    // Secret per process: stateless To tags cannot be predicted from the request alone.
+    private readonly byte[] _tagSalt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+
+    /// <summary>
+    /// The To tag of a stateless response: derived from the request (Call-ID, From, top Via) like
+    /// Kamailio's sl tags, so a retransmitted request answered again gets the same tag without any state.
+    /// </summary>
+    private string StatelessTag(SipRequest request)
+    {
+        var text = System.Text.Encoding.UTF8.GetBytes($"{request.CallId}|{request.From}|{request.TopVia}|{request.Method}");
+        return Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(_tagSalt, text), 0, 6).ToLowerInvariant();
+    }
+
     /// <summary>Trunks and Sip:TrustedSources: exempt from the per-source limits.</summary>
     private bool IsExempt(IPAddress source)
         => _trust.IsTrusted(source) || _registrations.Keys.Any(r => source.Equals(r.RegistrarAddress));
@@ -76,7 +89,7 @@ public sealed partial class SipUserAgent
     {
         Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
         TelephonyLog.InviteRefused(_logger, remote.ToString(), status, why);
-        var response = SipResponseFactory.Create(invite, status, SipResponseFactory.ReasonPhrase(status), NewTag());
+        var response = SipResponseFactory.Create(invite, status, SipResponseFactory.ReasonPhrase(status), StatelessTag(invite));
         if (status == 503)
         {
             response.Headers.Add(SipHeaderNames.RetryAfter, "5");

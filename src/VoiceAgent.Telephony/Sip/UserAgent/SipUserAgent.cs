@@ -115,7 +115,7 @@ public sealed partial class SipUserAgent
                     && AdmitRequest(partial, inbound.Remote))
                 {
                     ViaReceivedStamp.Apply(partial, inbound.Remote);
-                    var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), NewTag());
+                    var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), StatelessTag(partial));
                     response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{error.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
                     await SendStatelessAsync(response, inbound.Remote, inbound.Transport).ConfigureAwait(false);
                 }
@@ -190,7 +190,7 @@ public sealed partial class SipUserAgent
         switch (request.Method)
         {
             case SipMethods.Options:
-                var options = SipResponseFactory.Create(request, 200, "OK", NewTag());
+                var options = SipResponseFactory.Create(request, 200, "OK", StatelessTag(request));
                 options.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
                 options.Headers.Add(SipHeaderNames.Accept, "application/sdp");
                 options.Headers.Add(SipHeaderNames.Supported, string.Empty);
@@ -202,11 +202,11 @@ public sealed partial class SipUserAgent
             case SipMethods.Update or SipMethods.Bye or SipMethods.Info:
                 return FindCall(request) is not null ? null : NoSuchCall(request);
             default:
-                return _rules.NotSupported(request, NewTag());
+                return _rules.NotSupported(request, StatelessTag(request));
         }
     }
 
-    private static SipResponse NoSuchCall(SipRequest request) => SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+    private SipResponse NoSuchCall(SipRequest request) => SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), StatelessTag(request));
 
     /// <summary>The answer to a request that acts on a call; the call may have ended since <see cref="StatelessAnswer"/> found it.</summary>
     private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)

@@ -35,21 +35,24 @@ internal sealed class InMemorySipTransport : ISipTransport
 
     public ChannelReader<SipInbound> Incoming => _incoming.Reader;
 
-    public void Inject(string wireText)
+    public void Inject(string wireText) => Inject(wireText, Peer);
+
+    /// <summary>A message as if it arrived from <paramref name="from"/>.</summary>
+    public void Inject(string wireText, IPEndPoint from)
     {
         var bytes = Encoding.UTF8.GetBytes(wireText);
         if (SipMessageParser.TryParse(bytes, out var message, out var error))
         {
             if (message is SipRequest request)
             {
-                ViaReceivedStamp.Apply(request, Peer);
+                ViaReceivedStamp.Apply(request, from);
             }
 
-            _incoming.Writer.TryWrite(new SipInbound(message, null, Peer));
+            _incoming.Writer.TryWrite(new SipInbound(message, null, from));
         }
         else
         {
-            _incoming.Writer.TryWrite(new SipInbound(null, error, Peer));
+            _incoming.Writer.TryWrite(new SipInbound(null, error, from));
         }
     }
 

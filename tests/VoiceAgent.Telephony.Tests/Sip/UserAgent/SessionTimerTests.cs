@@ -108,7 +108,7 @@ public sealed class SessionTimerTests : InMemoryAgentTest
     [Fact]
     public async Task A_refresh_by_reinvite_that_the_trunk_challenges_is_sent_again_with_credentials()
     {
-        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), NextHop: new VoiceAgent.Telephony.Sip.Transport.SipNextHop("127.0.0.1", 5094, VoiceAgent.Telephony.Sip.Transport.SipTransportKind.Udp), Credentials: new("trunkuser", "trunkpass")));
         var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
         Transport.Inject(
             $"SIP/2.0 200 OK\r\nVia: {invite.TopVia}\r\nFrom: {invite.From}\r\nTo: {invite.To};tag=b1\r\nCall-ID: {invite.CallId}\r\nCSeq: 1 INVITE\r\n" +

@@ -104,7 +104,7 @@ public sealed class SipUserAgentLimitsAndInfoTests
     public void The_rate_limiter_refills_over_time_per_source()
     {
         var time = new FakeTimeProvider();
-        var limiter = new InviteRateLimiter(2, 2, time);
+        var limiter = new SourceRateLimiter(2, 2, time);
         var a = System.Net.IPAddress.Parse("192.0.2.1");
         var b = System.Net.IPAddress.Parse("192.0.2.2");
 

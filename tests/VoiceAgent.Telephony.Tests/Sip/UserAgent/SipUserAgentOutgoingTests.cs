@@ -91,7 +91,7 @@ public sealed class SipUserAgentOutgoingTests : InMemoryAgentTest
     [Fact]
     public async Task A_407_challenge_is_answered_once_with_a_new_invite_carrying_proxy_authorization()
     {
-        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), NextHop: new VoiceAgent.Telephony.Sip.Transport.SipNextHop("127.0.0.1", 5094, VoiceAgent.Telephony.Sip.Transport.SipTransportKind.Udp), Credentials: new("trunkuser", "trunkpass")));
         var first = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
         Transport.Inject(Response(first, 407, "Proxy Authentication Required", extra: "Proxy-Authenticate: Digest realm=\"trunk.example\", nonce=\"n0nce\", qop=\"auth\", algorithm=SHA-256\r\n"));
 

@@ -220,7 +220,7 @@ public sealed class SipUserAgentTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Retransmitted_options_is_answered_again_from_the_transaction()
+    public async Task Retransmitted_options_is_answered_again_statelessly_with_the_same_to_tag()
     {
         _transport.Inject(OutOfDialog("OPTIONS"));
         var first = await _transport.NextSentAsync<SipResponse>();

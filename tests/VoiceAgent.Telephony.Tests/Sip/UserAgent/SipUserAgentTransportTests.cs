@@ -80,7 +80,7 @@ public sealed class SipUserAgentTransportTests : InMemoryAgentTest
     [Fact]
     public async Task A_challenged_bye_is_sent_again_with_credentials_and_the_dialogs_next_cseq()
     {
-        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), Credentials: new("trunkuser", "trunkpass")));
+        var call = Agent.PlaceCall(new OutgoingCallRequest("sip:bob@127.0.0.1:5094", "clinic", Sdp, TimeSpan.FromSeconds(5), NextHop: new VoiceAgent.Telephony.Sip.Transport.SipNextHop("127.0.0.1", 5094, VoiceAgent.Telephony.Sip.Transport.SipTransportKind.Udp), Credentials: new("trunkuser", "trunkpass")));
         var invite = await Transport.NextSentAsync<SipRequest>(r => r.Method == "INVITE");
         Transport.Inject(Response(invite, 200, "OK", body: Sdp, extra: "Contact: <sip:bob@127.0.0.1:5094>\r\nContent-Type: application/sdp\r\n"));
         Assert.True(await call.Answered.WaitAsync(TimeSpan.FromSeconds(5)));
