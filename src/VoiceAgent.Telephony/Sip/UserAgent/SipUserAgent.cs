@@ -91,7 +91,7 @@ public sealed partial class SipUserAgent
                 {
                     var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), NewTag());
                     response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{error.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
-                    await SendAsync(response, DestinationOf(partial, inbound.Remote, inbound.Transport)).ConfigureAwait(false);
+                    await SendQuietlyAsync(response, DestinationOf(partial, inbound.Remote, inbound.Transport)).ConfigureAwait(false);
                 }
 
                 break;
