@@ -8,7 +8,7 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="PublicAddress">Host written into Contact and SDP (Sip:PublicAddress).</param>
 /// <param name="MaxConcurrentCalls">Sip:MaxConcurrentCalls: more INVITEs get 503 with Retry-After (0: no limit).</param>
 /// <param name="InvitesPerSecondPerSource">Sip:InvitesPerSecondPerSource: new INVITEs one address may send per second (0: no limit).</param>
-/// <param name="Tcp">Sip:Tcp (default true): SIP over TCP on the same port (Sip:MaxTcpConnections, Sip:TcpIdleTimeoutSeconds); null when off.</param>
+/// <param name="Tcp">Sip:Tcp (default true): SIP over TCP on the same port (Sip:MaxTcpConnections, Sip:MaxTcpConnectionsPerAddress, Sip:TcpIdleTimeoutSeconds, Sip:TcpSendTimeoutSeconds, Sip:TcpMessageTimeoutSeconds); null when off.</param>
 /// <param name="Admission">Who may call and how much one address may take (Sip:InboundFrom, Sip:TrustedSources, Sip:MaxCallsPerSource, Sip:RequestsPerSecondPerSource).</param>
 internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress, int MaxConcurrentCalls = 500, double InvitesPerSecondPerSource = 20, VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions? Tcp = null)
 {

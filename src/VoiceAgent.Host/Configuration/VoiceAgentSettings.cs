@@ -52,7 +52,10 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
                 reader.ReadBool("Sip:Tcp", true)
                     ? new VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions(
                         reader.ReadInt("Sip:MaxTcpConnections", 1024, 1, 100_000),
-                        TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpIdleTimeoutSeconds", 300, 10, 86_400)))
+                        TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpIdleTimeoutSeconds", 300, 10, 86_400)),
+                        MaxConnectionsPerAddress: reader.ReadInt("Sip:MaxTcpConnectionsPerAddress", 32, 1, 100_000),
+                        SendTimeout: TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpSendTimeoutSeconds", 10, 1, 300)),
+                        MessageTimeout: TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpMessageTimeoutSeconds", 10, 1, 300)))
                     : null) { Admission = SipAdmissionSettings.Load(reader) },
             new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
             media,

@@ -71,4 +71,16 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1032, LogLevel.Information, "Media clock threads run at {Scheduling} scheduling")]
     public static partial void ClockScheduling(ILogger logger, string scheduling);
+
+    [LoggerMessage(1100, LogLevel.Warning, "SIP over TCP to {Remote}: the peer does not read ({Why}); closing the connection")]
+    public static partial void SlowReaderClosed(ILogger logger, string remote, string why);
+
+    [LoggerMessage(1101, LogLevel.Debug, "SIP over TCP: {Count} connections already open from the address of {Remote} (Sip:MaxTcpConnectionsPerAddress); refusing it")]
+    public static partial void TooManyFromAddress(ILogger logger, int count, string remote);
+
+    [LoggerMessage(1102, LogLevel.Warning, "SIP over TCP from {Remote}: a message not whole {Seconds} s after its first byte (Sip:TcpMessageTimeoutSeconds); closing the connection")]
+    public static partial void MessageTooSlow(ILogger logger, string remote, double seconds);
+
+    [LoggerMessage(1103, LogLevel.Debug, "SIP over TCP: nothing sent to {Remote}: its connection is closed")]
+    public static partial void SendDropped(ILogger logger, string remote);
 }

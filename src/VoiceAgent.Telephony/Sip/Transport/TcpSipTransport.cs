@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -8,22 +9,15 @@ using VoiceAgent.Telephony.Sip.Parsing;
 
 namespace VoiceAgent.Telephony.Sip.Transport;
 
-/// <summary>Limits of the TCP transport.</summary>
-/// <param name="MaxConnections">Open connections at most (both directions); more are refused at accept.</param>
-/// <param name="IdleTimeout">A connection with no traffic this long is closed (either side reopens when it needs one).</param>
-/// <param name="ConnectTimeout">How long opening a connection to a peer may take before the send counts as failed.</param>
-public sealed record TcpTransportOptions(int MaxConnections = 1024, TimeSpan? IdleTimeout = null, TimeSpan? ConnectTimeout = null)
-{
-    public TimeSpan Idle => IdleTimeout ?? TimeSpan.FromMinutes(5);
-
-    public TimeSpan Connect => ConnectTimeout ?? TimeSpan.FromSeconds(5);
-}
-
 /// <summary>
 /// SIP over TCP (RFC 3261 §18): a listener on the SIP port and a table of open connections keyed by
 /// the peer's address. A message to an address goes on the connection already open to it (ours or
 /// the peer's, so responses travel back on the connection their request came on, §18.2.2), else
-/// on a new one. Connections idle for <see cref="TcpTransportOptions.Idle"/> are closed.
+/// on a new one. Sending only enqueues on the connection (<see cref="SipTcpConnection"/>), so no
+/// caller ever waits on one peer's socket. Inbound connections are capped in total and per source
+/// address, outbound ones have a budget of their own; a sweep closes connections idle for
+/// <see cref="TcpTransportOptions.Idle"/> (whole messages only) and partial messages older than
+/// <see cref="TcpTransportOptions.Message"/> (slowloris).
 /// </summary>
 public sealed class TcpSipTransport : ISipTransport
 {
@@ -31,13 +25,17 @@ public sealed class TcpSipTransport : ISipTransport
     private readonly TcpTransportOptions _options;
     private readonly int _maxMessageSize;
     private readonly ILogger _logger;
+    private static readonly Counter<long> Refused = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.sip.tcp.refused", "{connection}", "TCP connections refused, by reason (host_limit, address_limit, outbound_limit)");
+
+    // Bounded, WriteAsync: a full channel slows the connections' readers (TCP back-pressure), nothing is dropped; one reader (the transport set's pump).
     private readonly Channel<SipInbound> _incoming = Channel.CreateBounded<SipInbound>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly ConcurrentDictionary<IPEndPoint, SipTcpConnection> _connections = new();
-    private readonly ConcurrentDictionary<IPEndPoint, Task<SipTcpConnection?>> _connecting = new();
     private readonly ConcurrentDictionary<SipTcpConnection, Task> _readers = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TcpConnectionBudget _budget;
     private readonly Task _acceptLoop;
-    private readonly Task _idleSweep;
+    private readonly Task _sweep;
 
     private TcpSipTransport(Socket listener, TcpTransportOptions options, int maxMessageSize, ILogger logger)
     {
@@ -45,9 +43,10 @@ public sealed class TcpSipTransport : ISipTransport
         _options = options;
         _maxMessageSize = maxMessageSize;
         _logger = logger;
+        _budget = new TcpConnectionBudget(options.MaxConnections, options.MaxConnectionsPerAddress, options.MaxConnections);
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         _acceptLoop = Task.Run(AcceptLoopAsync);
-        _idleSweep = Task.Run(SweepIdleAsync);
+        _sweep = Task.Run(SweepAsync);
     }
 
     public IPEndPoint LocalEndPoint { get; }
@@ -78,60 +77,71 @@ public sealed class TcpSipTransport : ISipTransport
         return new TcpSipTransport(listener, options ?? new TcpTransportOptions(), maxMessageSize, logger);
     }
 
-    public async ValueTask<bool> SendAsync(SipMessage message, IPEndPoint destination, SipTransportKind transport, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues <paramref name="message"/> on the connection to <paramref name="destination"/> (opened
+    /// when there is none) before returning; the task completes when it was written or failed.
+    /// </summary>
+    public ValueTask<bool> SendAsync(SipMessage message, IPEndPoint destination, SipTransportKind transport, CancellationToken cancellationToken)
     {
         if (transport != SipTransportKind.Tcp)
         {
             throw new ArgumentOutOfRangeException(nameof(transport), transport, "This transport carries TCP only.");
         }
 
-        var connection = _connections.TryGetValue(destination, out var open) ? open : await ConnectAsync(destination).ConfigureAwait(false);
-        if (connection is null)
+        if (!_connections.TryGetValue(destination, out var connection))
         {
-            return false;
+            if (message is SipResponse)
+            {
+                // §18.2.2: a response goes back on its request's connection. When that is gone (closed
+                // by the peer, or by us as a defence) nothing listens at the peer's ephemeral port:
+                // reconnecting there would only let a closed peer make us dial it.
+                TelephonyLog.SendDropped(_logger, destination.ToString());
+                return ValueTask.FromResult(false);
+            }
+
+            connection = Open(destination);
+            if (connection is null)
+            {
+                return ValueTask.FromResult(false);
+            }
         }
 
-        if (await connection.SendAsync(SipMessageSerializer.Serialize(message), cancellationToken).ConfigureAwait(false))
+        var sending = connection.SendAsync(SipMessageSerializer.Serialize(message));
+        return sending.IsCompletedSuccessfully && sending.Result ? sending : LogFailureAsync(sending, destination);
+    }
+
+    private async ValueTask<bool> LogFailureAsync(ValueTask<bool> sending, IPEndPoint destination)
+    {
+        if (await sending.ConfigureAwait(false))
         {
             return true;
         }
 
-        TelephonyLog.SendFailed(_logger, destination.ToString(), "the TCP connection is closed");
+        TelephonyLog.SendDropped(_logger, destination.ToString()); // the close was logged once, with its reason
         return false;
     }
 
-    /// <summary>Opens one connection per destination even when several messages want it at once.</summary>
-    private Task<SipTcpConnection?> ConnectAsync(IPEndPoint destination)
+    /// <summary>A new outbound connection, connecting in the background; its queue takes messages at once. Null when the outbound budget is spent.</summary>
+    private SipTcpConnection? Open(IPEndPoint destination)
     {
-        var pending = _connecting.GetOrAdd(destination, d => OpenAsync(d));
-        _ = pending.ContinueWith(_ => _connecting.TryRemove(new KeyValuePair<IPEndPoint, Task<SipTcpConnection?>>(destination, pending)), TaskScheduler.Default);
-        return pending;
-    }
-
-    private async Task<SipTcpConnection?> OpenAsync(IPEndPoint destination)
-    {
-        if (_connections.Count >= _options.MaxConnections)
+        if (!_budget.TryOpenOutbound())
         {
-            TelephonyLog.TooManyConnections(_logger, _connections.Count, destination.ToString());
+            Refused.Add(1, new KeyValuePair<string, object?>("reason", "outbound_limit"));
+            TelephonyLog.TooManyConnections(_logger, _options.MaxConnections, destination.ToString());
             return null;
         }
 
-        var socket = new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
+        var connection = new SipTcpConnection(new Socket(destination.AddressFamily, SocketType.Stream, ProtocolType.Tcp), destination, inbound: false, _options, _logger);
+        if (!_connections.TryAdd(destination, connection))
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-            timeout.CancelAfter(_options.Connect);
-            await socket.ConnectAsync(destination, timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
-        {
-            socket.Dispose();
-            TelephonyLog.SendFailed(_logger, destination.ToString(), ex is SocketException s ? $"TCP connect: {s.SocketErrorCode}" : "TCP connect timed out");
-            return null;
+            // Another sender opened one first: use it.
+            _budget.Release(connection);
+            connection.Close("not needed", null);
+            return _connections.TryGetValue(destination, out var other) ? other : null;
         }
 
-        TelephonyLog.ConnectionOpened(_logger, "to", destination.ToString());
-        return Adopt(new SipTcpConnection(socket, _logger));
+        Start(connection);
+        return connection;
     }
 
     private async Task AcceptLoopAsync()
@@ -152,45 +162,67 @@ public sealed class TcpSipTransport : ISipTransport
                 continue; // the peer reset before we accepted
             }
 
-            if (_connections.Count >= _options.MaxConnections)
+            if (socket.RemoteEndPoint is not IPEndPoint remote)
             {
-                TelephonyLog.TooManyConnections(_logger, _connections.Count, socket.RemoteEndPoint?.ToString() ?? "?");
                 socket.Dispose();
                 continue;
             }
 
-            var connection = new SipTcpConnection(socket, _logger);
-            TelephonyLog.ConnectionOpened(_logger, "from", connection.Remote.ToString());
-            Adopt(connection);
+            switch (_budget.TryAdmitInbound(remote.Address))
+            {
+                case TcpAdmission.HostFull:
+                    Refused.Add(1, new KeyValuePair<string, object?>("reason", "host_limit"));
+                    TelephonyLog.TooManyConnections(_logger, _budget.Inbound, remote.ToString());
+                    socket.Dispose();
+                    continue;
+                case TcpAdmission.AddressFull:
+                    Refused.Add(1, new KeyValuePair<string, object?>("reason", "address_limit"));
+                    TelephonyLog.TooManyFromAddress(_logger, _options.MaxConnectionsPerAddress, remote.ToString());
+                    socket.Dispose();
+                    continue;
+            }
+
+            var connection = new SipTcpConnection(socket, remote, inbound: true, _options, _logger);
+            TelephonyLog.ConnectionOpened(_logger, "from", remote.ToString());
+            _connections[remote] = connection;
+            Start(connection);
         }
     }
 
-    /// <summary>Files the connection under its peer's address and starts reading it; forgets it when reading ends.</summary>
-    private SipTcpConnection Adopt(SipTcpConnection connection)
+    /// <summary>Runs the connection; when it ends, forgets it and returns its place in the budget.</summary>
+    private void Start(SipTcpConnection connection)
     {
-        _connections[connection.Remote] = connection;
         _readers[connection] = Task.Run(async () =>
         {
-            await connection.ReadAsync(_incoming.Writer, _maxMessageSize).ConfigureAwait(false);
+            await connection.RunAsync(_incoming.Writer, _maxMessageSize).ConfigureAwait(false);
             _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
-            await connection.DisposeAsync().ConfigureAwait(false);
+            _budget.Release(connection);
             _readers.TryRemove(connection, out _);
         });
-        return connection;
     }
 
-    private async Task SweepIdleAsync()
+    /// <summary>Closes connections idle by whole messages, and those whose message is not whole in time (slowloris).</summary>
+    private async Task SweepAsync()
     {
-        var period = _options.Idle / 4 < TimeSpan.FromSeconds(30) ? _options.Idle / 4 : TimeSpan.FromSeconds(30);
+        var period = TimeSpan.FromTicks(Math.Clamp(Math.Min(_options.Idle.Ticks, _options.Message.Ticks) / 4, TimeSpan.FromMilliseconds(100).Ticks, TimeSpan.FromSeconds(30).Ticks));
         using var timer = new PeriodicTimer(period);
         try
         {
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
-                var idleSince = Environment.TickCount64 - (long)_options.Idle.TotalMilliseconds;
-                foreach (var connection in _connections.Values.Where(c => c.LastActivity < idleSince))
+                var now = Environment.TickCount64;
+                foreach (var connection in _connections.Values)
                 {
-                    await connection.DisposeAsync().ConfigureAwait(false); // its reader ends and forgets it
+                    var started = connection.MessageStarted;
+                    if (started != 0 && now - started > (long)_options.Message.TotalMilliseconds)
+                    {
+                        TelephonyLog.MessageTooSlow(_logger, connection.Remote.ToString(), _options.Message.TotalSeconds);
+                        connection.Close("message not whole in time", "message_timeout");
+                    }
+                    else if (now - connection.LastMessage > (long)_options.Idle.TotalMilliseconds)
+                    {
+                        connection.Close("idle", "idle"); // its run ends and forgets it
+                    }
                 }
             }
         }
@@ -204,7 +236,7 @@ public sealed class TcpSipTransport : ISipTransport
         await _stopping.CancelAsync().ConfigureAwait(false);
         _listener.Dispose();
         await _acceptLoop.ConfigureAwait(false);
-        await _idleSweep.ConfigureAwait(false);
+        await _sweep.ConfigureAwait(false);
         foreach (var connection in _connections.Values)
         {
             await connection.DisposeAsync().ConfigureAwait(false);

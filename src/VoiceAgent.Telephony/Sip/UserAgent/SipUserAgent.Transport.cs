@@ -47,8 +47,25 @@ public sealed partial class SipUserAgent
     /// <summary>Sends; false when the transport could not (the failure is logged there).</summary>
     internal ValueTask<bool> SendAsync(SipMessage message, SipHop destination) => _transport.SendAsync(message, destination.EndPoint, destination.Transport, CancellationToken.None);
 
-    /// <summary>Sends a response or an ACK, where nobody waits for the outcome.</summary>
-    internal async ValueTask SendQuietlyAsync(SipMessage message, SipHop destination) => await SendAsync(message, destination).ConfigureAwait(false);
+    /// <summary>
+    /// Sends a response or an ACK, where nobody waits for the outcome: the transport has queued it
+    /// (TCP, per connection, in order) or sent the datagram (UDP) when this returns, and the dispatch
+    /// loop never waits on one peer's socket. A failure is logged by the transport.
+    /// </summary>
+    internal ValueTask SendQuietlyAsync(SipMessage message, SipHop destination)
+    {
+        var sending = SendAsync(message, destination);
+        if (sending.IsCompleted)
+        {
+            _ = sending.Result; // a synchronous failure surfaces here as before
+        }
+        else
+        {
+            _ = sending.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Where a response goes: the packet's source, always. Over TCP that is the connection the request
