@@ -54,7 +54,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
                         reader.ReadInt("Sip:MaxTcpConnections", 1024, 1, 100_000),
                         TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpIdleTimeoutSeconds", 300, 10, 86_400)))
                     : null),
-            new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
+            new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600)), reader.ReadBool("Rtp:StrictSource", true)),
             media,
             tts,
             new InboundSettings(greeting, goodbye, reader.ReadChildren("Inbound:Voices").ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase)),

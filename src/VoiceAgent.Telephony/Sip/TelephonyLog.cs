@@ -64,4 +64,10 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1032, LogLevel.Information, "Media clock threads run at {Scheduling} scheduling")]
     public static partial void ClockScheduling(ILogger logger, string scheduling);
+
+    [LoggerMessage(1200, LogLevel.Error, "RTP stream on port {Port} failed processing a packet; its further failures are only counted (voiceagent.rtp.receive_failures)")]
+    public static partial void RtpReceiveFailed(ILogger logger, Exception exception, int port);
+
+    [LoggerMessage(1201, LogLevel.Error, "Media clock thread {Loop}: a stream failed its tick; further failures on this thread are only counted (voiceagent.media.clock.tick_failures)")]
+    public static partial void ClockTickFailed(ILogger logger, Exception exception, int loop);
 }
