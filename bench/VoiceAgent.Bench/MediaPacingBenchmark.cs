@@ -57,6 +57,7 @@ internal static class MediaPacingBenchmark
         {
             var encoder = AudioCodecs.CreateEncoder(codec, null, new OpusEncoderSettings { Complexity = complexity });
             var stream = new RtpStream(ports.Allocate(), new RtpStreamFormat(encoder, codec == "opus" ? 111 : 0, 101), (IPEndPoint)sink.LocalEndPoint!, ports.Release);
+            stream.ConfirmPeer(); // as the host does on the ACK
             var pcm = Resample(speech22k, 22050, encoder.SampleRate);
             streams.Add(stream);
             var probe = new DepartureProbe(stream);

@@ -88,7 +88,7 @@ internal sealed class InboundCallHandler(
 
         var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
         var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
-        await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release);
+        await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release, settings.Rtp.StrictSource) { Logger = logger };
         record.AttachMedia(() => stream.Statistics);
         var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
         var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
@@ -101,7 +101,21 @@ internal sealed class InboundCallHandler(
         Task AnswerAsync()
         {
             stream.Start();
-            acknowledged = call.AnswerAsync(answer, cancellationToken);
+            var answered = call.AnswerAsync(answer, cancellationToken);
+            acknowledged = answered;
+            // No media before the ACK (RFC 3261 §13.3.1.4) or the caller's own media: an INVITE never
+            // acknowledged must not aim our RTP at the address its SDP names (media amplification).
+            _ = answered.ContinueWith(
+                t =>
+                {
+                    if (t.IsCompletedSuccessfully && t.Result)
+                    {
+                        stream.ConfirmPeer();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
             clock.Register(stream);
             _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended); // the peer sends RTP once it has our answer
             record.MarkAnswered(media.Codec, time.GetUtcNow());
@@ -123,7 +137,7 @@ internal sealed class InboundCallHandler(
             }
             else
             {
-                // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the 200 OK.
+                // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the ACK.
                 var greeting = context.Speaker.SayAsync(settings.Inbound.Greeting, call.Ended);
                 await AnswerAsync();
                 await new DemoCallScript(settings.Inbound, context).RunAsync(greeting, cancellationToken);

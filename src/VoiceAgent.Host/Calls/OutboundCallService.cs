@@ -202,6 +202,7 @@ internal sealed class OutboundCallService(
             }, time, call.Ended);
             await using var session = pipeline.CreateSession(record.Id, plan.Voice);
             var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
+            stream.ConfirmPeer(); // the callee's 2xx to our INVITE (we ACK it) confirms the peer; early media sent nothing
             clock.Register(stream);
             record.MarkAnswered(media.Codec, time.GetUtcNow());
             record.AddEvent("attempt", time.GetUtcNow(), $"{number}: answered (200)");
@@ -243,7 +244,7 @@ internal sealed class OutboundCallService(
 
         var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
         var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
-        return new OpenedMedia(new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release), media);
+        return new OpenedMedia(new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release, settings.Rtp.StrictSource) { Logger = logger }, media);
     }
 
     /// <summary>What the callee's SDP answer gives us to use, or null when it does not parse or nothing in it is acceptable.</summary>

@@ -57,7 +57,7 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
                         SendTimeout: TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpSendTimeoutSeconds", 10, 1, 300)),
                         MessageTimeout: TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpMessageTimeoutSeconds", 10, 1, 300)))
                     : null) { Admission = SipAdmissionSettings.Load(reader) },
-            new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
+            new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600)), reader.ReadBool("Rtp:StrictSource", true)),
             media,
             tts,
             new InboundSettings(greeting, goodbye, reader.ReadChildren("Inbound:Voices").ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase)),

@@ -49,7 +49,7 @@ public sealed class MediaClock : IAsyncDisposable
     {
         _logger = logger;
         var count = Math.Max(1, loops);
-        _loops = [.. Enumerable.Range(0, count).Select(i => new MediaClockLoop(i, realTimePriority, OnLoopStarted))];
+        _loops = [.. Enumerable.Range(0, count).Select(i => new MediaClockLoop(i, realTimePriority, OnLoopStarted, logger))];
         if (realTimePriority > 0 && OperatingSystem.IsLinux())
         {
             _watchdog = new Thread(Watch) { IsBackground = true, Name = "VoiceAgent media clock watchdog" };
@@ -96,6 +96,9 @@ public sealed class MediaClock : IAsyncDisposable
 
     /// <summary>Scheduling class of the first clock thread (Default until it has started).</summary>
     internal ThreadSchedulingClass Scheduling => _loops[0].Scheduling;
+
+    /// <summary>Stream ticks that threw, over all loops (each loop logged its first).</summary>
+    public long TickFailures => _loops.Sum(l => l.Failures);
 
     /// <summary>Late ticks observed over all loops (deadline missed by more than one tick).</summary>
     public long LateTicks => _loops.Sum(l => l.LateTicks);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using VoiceAgent.Telephony.Native;
+using VoiceAgent.Telephony.Sip;
 
 namespace VoiceAgent.Telephony.Media;
 
@@ -16,11 +19,16 @@ internal sealed class MediaClockLoop : IAsyncDisposable
     /// <summary>Nice value when real-time priority is refused.</summary>
     private const int Nice = -15;
 
+    private static readonly Counter<long> TickFailures = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.media.clock.tick_failures", "{exception}", "Stream ticks that threw on a media clock thread; the first per thread is logged, the rest only counted");
+
     private readonly Thread _thread;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<ThreadSchedulingClass>? _onStarted;
     private readonly int _realTimePriority;
+    private readonly int _index;
+    private readonly ILogger? _logger;
     private IMediaClockClient[] _clients = [];
     private long _ticks;
     private int _tid;
@@ -28,11 +36,16 @@ internal sealed class MediaClockLoop : IAsyncDisposable
     private long _busySince;
     private int _demoted;
     private long _demotions;
+    private long _failures;
+    private bool _failureLogged;
 
     /// <param name="realTimePriority">SCHED_FIFO priority to ask for (0: nice only); see <see cref="MediaClock.DefaultRealTimePriority"/>.</param>
     /// <param name="onStarted">Told once, from the new thread, which scheduling class it obtained.</param>
-    public MediaClockLoop(int index, int realTimePriority, Action<ThreadSchedulingClass>? onStarted = null)
+    /// <param name="logger">Told of the first stream tick that throws on this thread.</param>
+    public MediaClockLoop(int index, int realTimePriority, Action<ThreadSchedulingClass>? onStarted = null, ILogger? logger = null)
     {
+        _index = index;
+        _logger = logger;
         _realTimePriority = realTimePriority;
         _onStarted = onStarted;
         _thread = new Thread(Run) { IsBackground = true, Name = $"VoiceAgent media clock {index}", Priority = ThreadPriority.Highest };
@@ -50,6 +63,9 @@ internal sealed class MediaClockLoop : IAsyncDisposable
 
     /// <summary>Times <see cref="DemoteIfStuck"/> took real-time priority away from a tick.</summary>
     public long Demotions => Interlocked.Read(ref _demotions);
+
+    /// <summary>Stream ticks that threw (the first was logged).</summary>
+    public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Late ticks observed (deadline missed by more than one tick).</summary>
     public long LateTicks { get; private set; }
@@ -122,9 +138,10 @@ internal sealed class MediaClockLoop : IAsyncDisposable
                     {
                         client.OnTick(tick);
                     }
-                    catch (Exception)
+                    catch (Exception ex)
                     {
                         // One call's failure must not stop the clock of every other call.
+                        OnTickFailed(ex);
                     }
                 }
 
@@ -136,6 +153,28 @@ internal sealed class MediaClockLoop : IAsyncDisposable
         finally
         {
             _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>
+    /// Logs the first failure of this thread and counts all: a stream that throws would do so every
+    /// tick (200 a second), and logging that from a real-time thread would cost every call its timing.
+    /// </summary>
+    private void OnTickFailed(Exception exception)
+    {
+        Interlocked.Increment(ref _failures);
+        TickFailures.Add(1);
+        if (!_failureLogged && _logger is not null)
+        {
+            _failureLogged = true;
+            try
+            {
+                TelephonyLog.ClockTickFailed(_logger, exception, _index);
+            }
+            catch (Exception)
+            {
+                // A logging provider's failure must not stop the clock either.
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using VoiceAgent.Telephony.Rtp;
@@ -9,10 +10,14 @@ namespace VoiceAgent.Telephony.Media;
 /// A call's RTCP on the RTP port + 1 (RFC 3550 §6): every ~5 s (randomised between 0.5 and 1.5 of it,
 /// §6.3.1) a compound SR (RR before we have sent) with a report block about the peer's stream and an
 /// SDES CNAME; from the peer's reports it keeps their view of our stream and the round-trip time
-/// (A - LSR - DLSR, §6.4.1). A BYE goes out when the call ends.
+/// (A - LSR - DLSR, §6.4.1). A BYE goes out when the call ends. As the RTP: nothing is sent before
+/// the peer is confirmed, and reports are read only from the address RTP is admitted from.
 /// </summary>
 internal sealed class RtcpSession : IAsyncDisposable
 {
+    private static readonly Counter<long> Rejected = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.rtcp.rejected", "{packet}", "RTCP packets dropped because they did not come from the address the call's RTP is admitted from");
+
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
     private readonly Socket _socket;
     private readonly RtpStream _stream;
@@ -94,6 +99,11 @@ internal sealed class RtcpSession : IAsyncDisposable
 
     private async Task SendReportAsync()
     {
+        if (!_stream.PeerConfirmed)
+        {
+            return; // no report towards an address the signalling has not confirmed (media amplification)
+        }
+
         var (remoteSsrc, reception) = _stream.ReceptionSnapshot();
         RtcpReportBlock? block = null;
         if (remoteSsrc is { } source && reception is { } r)
@@ -147,6 +157,12 @@ internal sealed class RtcpSession : IAsyncDisposable
                 continue;
             }
 
+            if (!_stream.AcceptsRtcpFrom(((IPEndPoint)received.RemoteEndPoint).Address))
+            {
+                Rejected.Add(1); // a spoofed report must not set the round-trip time or the peer's loss figures
+                continue;
+            }
+
             if (!RtcpPacket.TryRead(buffer.AsSpan(0, received.ReceivedBytes), _stream.Ssrc, out var aboutUs, out var senderNtp, out _))
             {
                 continue; // garbage on the RTCP port is ignored
@@ -178,18 +194,21 @@ internal sealed class RtcpSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // §6.6: a BYE says the source is leaving.
-        try
+        // §6.6: a BYE says the source is leaving (to a confirmed peer only).
+        if (_stream.PeerConfirmed)
         {
-            var bye = new byte[8];
-            bye[0] = 0x81;
-            bye[1] = RtcpPacket.Goodbye;
-            bye[3] = 1;
-            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bye.AsSpan(4), _stream.Ssrc);
-            _socket.SendTo(bye, RemoteRtcp);
-        }
-        catch (SocketException)
-        {
+            try
+            {
+                var bye = new byte[8];
+                bye[0] = 0x81;
+                bye[1] = RtcpPacket.Goodbye;
+                bye[3] = 1;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bye.AsSpan(4), _stream.Ssrc);
+                _socket.SendTo(bye, RemoteRtcp);
+            }
+            catch (SocketException)
+            {
+            }
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -17,6 +18,10 @@ namespace VoiceAgent.Telephony.Media;
 internal sealed class RtpReceiver : IDisposable
 {
     private const int MaxEvents = 256;
+
+    /// <summary>Datagrams whose processing threw: counted here, logged once per stream by the stream.</summary>
+    internal static readonly Counter<long> Failures = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.rtp.receive_failures", "{packet}", "RTP datagrams whose processing threw; the stream's first failure is logged, the rest only counted");
 
     /// <summary>How often the thread looks at its stop flag when no packet comes.</summary>
     private const int WaitTimeoutMilliseconds = 200;

@@ -58,9 +58,18 @@ internal sealed class RtpReceiverRegistration : IDisposable
             {
                 _sink.OnDatagram(buffer.AsSpan(0, length), source);
             }
-            catch (Exception)
+            catch (Exception ex)
             {
                 // One call's failure must not stop the reception of every other call.
+                RtpReceiver.Failures.Add(1);
+                try
+                {
+                    _sink.OnDatagramFailed(ex);
+                }
+                catch (Exception)
+                {
+                    // Reporting must not be the thing that stops this thread either (counted above).
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using VoiceAgent.Telephony.Media.Vad;
@@ -9,6 +10,15 @@ namespace VoiceAgent.Telephony.Media;
 /// <summary>The receiving half of a stream: the caller's packets, latching, DTMF, decoding, VAD, subscribers, statistics for RTCP.</summary>
 public sealed partial class RtpStream
 {
+    private static readonly Counter<long> Rejected = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.rtp.rejected", "{packet}", "RTP packets dropped by strict source learning (reason: source = not the latched peer, learning = a new source on probation)");
+
+    private static readonly Counter<long> Learned = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.rtp.sources_learned", "{stream}", "Streams that latched to a source other than their SDP address after probation (a peer behind NAT)");
+
+    private static readonly KeyValuePair<string, object?> ReasonSource = new("reason", "source");
+    private static readonly KeyValuePair<string, object?> ReasonLearning = new("reason", "learning");
+
     /// <summary>The peer's SSRC and a copy of the reception counters, for RTCP report blocks.</summary>
     internal (uint? RemoteSsrc, (long Expected, long Received, long Lost, uint ExtendedHighestSequence, uint JitterTimestampUnits)? Reception) ReceptionSnapshot()
     {
@@ -46,9 +56,29 @@ public sealed partial class RtpStream
                 continue; // ICMP errors surface on receive on Linux; the socket stays usable.
             }
 
-            OnDatagram(buffer.AsSpan(0, length), source);
+            try
+            {
+                OnDatagram(buffer.AsSpan(0, length), source);
+            }
+            catch (Exception ex)
+            {
+                RtpReceiver.Failures.Add(1);
+                ((IRtpDatagramSink)this).OnDatagramFailed(ex);
+            }
         }
     }
+
+    /// <summary>A packet's processing threw (counted by the caller): logged once per stream, as a broken stream would fail on every packet.</summary>
+    void IRtpDatagramSink.OnDatagramFailed(Exception exception)
+    {
+        if (Logger is { } logger && Interlocked.Exchange(ref _receiveFailureLogged, 1) == 0)
+        {
+            Sip.TelephonyLog.RtpReceiveFailed(logger, exception, LocalPort);
+        }
+    }
+
+    /// <summary>Whether RTCP from <paramref name="address"/> is the peer's: its address is the one RTP is admitted from (RTCP's port may differ behind NAT).</summary>
+    internal bool AcceptsRtcpFrom(IPAddress address) => address.Equals(RemoteEndPoint.Address);
 
     /// <summary>One datagram from the caller, from the shared receiver's thread or this stream's own loop (never both).</summary>
     void IRtpDatagramSink.OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source) => OnDatagram(datagram, source);
@@ -61,12 +91,24 @@ public sealed partial class RtpStream
             return;
         }
 
+        switch (_sources.Admit(source, header.Ssrc, header.SequenceNumber))
+        {
+            case RtpSourceVerdict.Rejected:
+                // Not audio, not DTMF, not VAD, not the inactivity timer: as if it never came.
+                Interlocked.Increment(ref _packetsRejected);
+                Rejected.Add(1, ReasonSource);
+                return;
+            case RtpSourceVerdict.Learning:
+                Interlocked.Increment(ref _packetsRejected);
+                Rejected.Add(1, ReasonLearning);
+                return;
+            case RtpSourceVerdict.Latched:
+                Latch();
+                break;
+        }
+
         Interlocked.Increment(ref _packetsReceived);
         Volatile.Write(ref _lastReceived, Stopwatch.GetTimestamp());
-        if (!_latched)
-        {
-            Latch(source);
-        }
 
         if (header.PayloadType == _telephoneEventPayloadType)
         {
@@ -125,11 +167,18 @@ public sealed partial class RtpStream
         }
     }
 
-    private void Latch(SocketAddress source)
+    /// <summary>Symmetric RTP (RFC 4961): send where the admitted source is; its media confirms the peer.</summary>
+    private void Latch()
     {
+        var source = _sources.Latched!;
         var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        if (!endPoint.Equals(Volatile.Read(ref _signalledEndPoint)))
+        {
+            Learned.Add(1);
+        }
+
         Volatile.Write(ref _remoteEndPoint, endPoint);
-        Volatile.Write(ref _remote, endPoint.Serialize());
-        _latched = true;
+        Volatile.Write(ref _remote, source);
+        _peerConfirmed = true;
     }
 }

@@ -13,6 +13,9 @@ namespace VoiceAgent.Telephony.Media;
 /// One call's RTP session (RFC 3550): sends a 20 ms packet on every media-clock tick (speech from
 /// the playout buffer, else silence so the stream never stops), receives the caller's packets,
 /// latches to their source address (symmetric RTP, RFC 4961) and decodes RFC 4733 DTMF.
+/// Packets are accepted only from the source strict learning admits (<see cref="RtpSourceFilter"/>);
+/// nothing is sent before the peer is confirmed (<see cref="ConfirmPeer"/>, or its media arrived),
+/// so an INVITE never acknowledged cannot aim the stream at a third party.
 /// Pre-allocated buffers: nothing is allocated per packet.
 /// </summary>
 public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAsyncDisposable
@@ -41,7 +44,10 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     private IPEndPoint _remoteEndPoint;
     private Task? _receiveLoop;
     private RtpReceiverRegistration? _registration;
-    private volatile bool _latched;
+    private readonly RtpSourceFilter _sources;
+    private IPEndPoint _signalledEndPoint;
+    private volatile bool _peerConfirmed;
+    private int _receiveFailureLogged;
     private ushort _sequence;
     private uint _timestamp;
     private bool _inTalkspurt;
@@ -54,12 +60,14 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     private long _lastReceived;
     private long _malformedReceived;
     private long _digitsDropped;
+    private long _packetsRejected;
     private RtcpSession? _rtcp;
     private uint? _remoteSsrc;
     private readonly DtmfEventSender _dtmfOut;
     private bool _sending = true;
 
-    public RtpStream(Socket socket, RtpStreamFormat format, IPEndPoint remote, Action<int>? onClosed = null)
+    /// <param name="strictSource">Strict source learning (Rtp:StrictSource); false latches to the first packet and accepts every source.</param>
+    public RtpStream(Socket socket, RtpStreamFormat format, IPEndPoint remote, Action<int>? onClosed = null, bool strictSource = true)
     {
         var encoder = format.Encoder;
         _socket = socket;
@@ -69,6 +77,8 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
         _onClosed = onClosed;
         _remoteEndPoint = remote;
         _remote = remote.Serialize();
+        _signalledEndPoint = remote;
+        _sources = new RtpSourceFilter(remote, strictSource);
         var samplesPerFrame = encoder.SampleRate / 50;
         _frame = new short[samplesPerFrame];
         _packet = new byte[RtpHeader.Size + encoder.MaxPayloadBytes];
@@ -98,10 +108,23 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
 
     public PlayoutBuffer Playout { get; }
 
-    /// <summary>Where packets go now: the SDP address until the caller's first packet, then its source.</summary>
+    /// <summary>Where packets go now: the SDP address until the stream latches to the source strict learning admitted.</summary>
     public IPEndPoint RemoteEndPoint => Volatile.Read(ref _remoteEndPoint);
 
     public uint Ssrc => _ssrc;
+
+    /// <summary>
+    /// Whether packets may be sent: the signalling confirmed the peer (<see cref="ConfirmPeer"/>) or
+    /// its media arrived from an admitted source. Until then the clock's ticks do nothing at all (the
+    /// playout waits, so the greeting starts when the peer is confirmed).
+    /// </summary>
+    public bool PeerConfirmed => _peerConfirmed;
+
+    /// <summary>
+    /// For the logger that reports this stream's first receive failure (the receive thread logs once
+    /// and counts the rest); none in tests.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
 
     public ChannelReader<DtmfDigit> Digits => _digits.Reader;
 
@@ -126,7 +149,7 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
                 return new(
                     Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _packetsReceived),
                     Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped), _reception.Lost, _reception.Late, _reception.JitterMilliseconds,
-                    _rtcp?.Statistics);
+                    _rtcp?.Statistics, Interlocked.Read(ref _packetsRejected));
             }
         }
     }
@@ -181,6 +204,11 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     /// </summary>
     public void OnTick(long now)
     {
+        if (!_peerConfirmed)
+        {
+            return; // no media towards an address before the peer is confirmed (media amplification)
+        }
+
         if (_nextSend == 0)
         {
             // Registered at answer time: the first packet is speech if it is ready within one frame,
@@ -295,12 +323,28 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
         set => Volatile.Write(ref _sending, value);
     }
 
-    /// <summary>A new media address from a re-INVITE: send there, and latch again to what arrives (symmetric RTP).</summary>
+    /// <summary>
+    /// The signalling confirmed the peer: the ACK of our 2xx arrived (inbound), or the callee's 2xx
+    /// did (outbound). RFC 3261 §13.3.1.4: the session is established by the ACK, not the 2xx.
+    /// </summary>
+    public void ConfirmPeer() => _peerConfirmed = true;
+
+    /// <summary>
+    /// A new media address from a re-INVITE (an established dialog, so the peer stays confirmed):
+    /// send there, and learn the source again. The same address again (a session refresh) changes nothing,
+    /// so a phone behind NAT keeps its learned source.
+    /// </summary>
     public void UpdateRemote(IPEndPoint remote)
     {
+        if (remote.Equals(Volatile.Read(ref _signalledEndPoint)))
+        {
+            return;
+        }
+
+        Volatile.Write(ref _signalledEndPoint, remote);
         Volatile.Write(ref _remoteEndPoint, remote);
         Volatile.Write(ref _remote, remote.Serialize());
-        _latched = false;
+        _sources.Signal(remote);
     }
 
     public async ValueTask DisposeAsync()

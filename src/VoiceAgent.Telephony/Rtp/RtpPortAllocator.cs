@@ -1,11 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
 
 namespace VoiceAgent.Telephony.Rtp;
 
 /// <summary>
 /// Hands out even RTP ports from the configured range (RFC 3550 §11: RTP on an even port, RTCP on
 /// the next odd one) by binding the socket itself, so a port another process holds is skipped.
+/// Each search starts at a random even port of the range (RFC 3550 §8.2 and the "RTP Bleed" advisory
+/// CVE-2017-14099): an attacker who saw one call's port cannot aim at the next call's.
 /// </summary>
 public sealed class RtpPortAllocator
 {
@@ -14,7 +17,6 @@ public sealed class RtpPortAllocator
     private readonly int _max;
     private readonly Lock _gate = new();
     private readonly HashSet<int> _inUse = [];
-    private int _next;
 
     public RtpPortAllocator(IPAddress address, int portMin, int portMax)
     {
@@ -25,8 +27,6 @@ public sealed class RtpPortAllocator
         {
             throw new ArgumentException($"RTP port range {portMin}-{portMax} holds no even port.");
         }
-
-        _next = _min;
     }
 
     /// <summary>A UDP socket bound to a free even port of the range. Throws when the range is exhausted.</summary>
@@ -35,10 +35,10 @@ public sealed class RtpPortAllocator
         lock (_gate)
         {
             var count = (_max - _min) / 2 + 1;
+            var first = RandomNumberGenerator.GetInt32(count);
             for (var attempt = 0; attempt < count; attempt++)
             {
-                var port = _next;
-                _next = _next + 2 > _max ? _min : _next + 2;
+                var port = _min + ((first + attempt) % count * 2);
                 if (_inUse.Contains(port))
                 {
                     continue;

@@ -83,4 +83,10 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1103, LogLevel.Debug, "SIP over TCP: nothing sent to {Remote}: its connection is closed")]
     public static partial void SendDropped(ILogger logger, string remote);
+
+    [LoggerMessage(1200, LogLevel.Error, "RTP stream on port {Port} failed processing a packet; its further failures are only counted (voiceagent.rtp.receive_failures)")]
+    public static partial void RtpReceiveFailed(ILogger logger, Exception exception, int port);
+
+    [LoggerMessage(1201, LogLevel.Error, "Media clock thread {Loop}: a stream failed its tick; further failures on this thread are only counted (voiceagent.media.clock.tick_failures)")]
+    public static partial void ClockTickFailed(ILogger logger, Exception exception, int loop);
 }

@@ -22,6 +22,7 @@ public sealed class CallMediaSessionTests
         first.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         second.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using var stream = new RtpStream(ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)first.LocalEndPoint!, ports.Release);
+        stream.ConfirmPeer(); // the call's ACK
         var negotiator = new SdpNegotiator([AudioCodecs.Pcmu, AudioCodecs.Pcma]);
         Assert.True(SessionDescription.TryParse(Offer(((IPEndPoint)first.LocalEndPoint!).Port, "sendrecv"), out var initialOffer, out _));
         var initial = negotiator.Negotiate(initialOffer!).Media!;

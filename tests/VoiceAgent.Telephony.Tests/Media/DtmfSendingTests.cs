@@ -16,6 +16,7 @@ public sealed class DtmfSendingTests
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using var stream = new RtpStream(ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)peer.LocalEndPoint!, ports.Release);
+        stream.ConfirmPeer();
 
         Assert.True(stream.SendDigits("15#"));
         Assert.False(stream.SendDigits("1x"));

@@ -79,6 +79,34 @@ public sealed class MediaClockTests
         Assert.True(slept[10] < TimeSpan.FromMilliseconds(1), $"median sleep {slept[10].TotalMicroseconds} µs");
     }
 
+    [Fact]
+    public async Task A_stream_that_throws_every_tick_is_logged_once_counted_and_the_other_streams_keep_their_ticks()
+    {
+        var logger = new ListLogger();
+        await using var clock = new MediaClock(loops: 1, realTimePriority: 0, logger: logger);
+        var broken = new ThrowingClient();
+        var healthy = new BusyClient(TimeSpan.Zero);
+        clock.Register(broken);
+        clock.Register(healthy);
+        var deadline = Stopwatch.StartNew();
+        while ((healthy.Ticks < 50 || clock.TickFailures < 50) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        clock.Unregister(broken);
+        clock.Unregister(healthy);
+
+        Assert.True(healthy.Ticks >= 50, $"{healthy.Ticks} ticks");
+        Assert.True(clock.TickFailures >= 50, $"{clock.TickFailures} failures");
+        Assert.Single(logger.Lines, l => l.Contains("failed its tick", StringComparison.Ordinal));
+    }
+
+    private sealed class ThrowingClient : IMediaClockClient
+    {
+        public void OnTick(long now) => throw new InvalidOperationException("a broken stream");
+    }
+
     /// <summary>Spins through each tick, like a thread stuck on a lock.</summary>
     private sealed class BusyClient(TimeSpan busy) : IMediaClockClient
     {

@@ -94,30 +94,89 @@ public sealed class RtpReceiverTests : IDisposable
         }
 
         // A stream as a call has it, and a registration driven from this thread (not added to epoll),
-        // so the allocations of the receive, parse, jitter buffer, decode and VAD are this thread's.
+        // so the allocations of the receive, parse, source check, jitter buffer, decode and VAD are this thread's.
         var socket = Bound();
-        await using var stream = new RtpStream(Bound(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), new IPEndPoint(IPAddress.Loopback, 9));
-        using var registration = new RtpReceiverRegistration(_receiver, socket, (int)socket.Handle, stream, slot: 0, generation: 0);
         using var caller = Bound();
+        await using var stream = new RtpStream(Bound(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)caller.LocalEndPoint!);
+        using var registration = new RtpReceiverRegistration(_receiver, socket, (int)socket.Handle, stream, slot: 0, generation: 0);
+        var allocated = await ReceiveAsync(registration, socket, caller, 120);
+
+        Assert.Equal(120, stream.Statistics.PacketsReceived);
+        Assert.True(allocated < 100 * 24, $"{allocated} bytes allocated over 100 packets");
+    }
+
+    [Fact]
+    public async Task Rejecting_a_spoofed_packet_allocates_nothing()
+    {
+        if (_receiver is null)
+        {
+            return;
+        }
+
+        var socket = Bound();
+        using var caller = Bound();
+        using var attacker = Bound();
+        await using var stream = new RtpStream(Bound(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)caller.LocalEndPoint!);
+        using var registration = new RtpReceiverRegistration(_receiver, socket, (int)socket.Handle, stream, slot: 0, generation: 0);
+        await ReceiveAsync(registration, socket, caller, 1); // latched to the caller
+
+        var allocated = await ReceiveAsync(registration, socket, attacker, 120);
+
+        Assert.Equal(1, stream.Statistics.PacketsReceived);
+        Assert.Equal(120, stream.Statistics.PacketsRejected);
+        Assert.Equal(caller.LocalEndPoint, stream.RemoteEndPoint);
+        Assert.True(allocated < 100 * 24, $"{allocated} bytes allocated over 100 rejected packets");
+    }
+
+    [Fact]
+    public async Task A_sink_that_throws_is_counted_and_the_receiver_goes_on_serving_other_sockets()
+    {
+        if (_receiver is null)
+        {
+            return;
+        }
+
+        var broken = Bound();
+        var healthy = Bound();
+        var throwing = new ThrowingSink();
+        var recording = new RecordingSink();
+        using var first = _receiver.Register(broken, throwing);
+        using var second = _receiver.Register(healthy, recording);
+        using var sender = Bound();
+        for (var i = 0; i < 3; i++)
+        {
+            await sender.SendToAsync(new byte[] { 1 }, SocketFlags.None, broken.LocalEndPoint!);
+        }
+
+        await WaitUntilAsync(() => Volatile.Read(ref throwing.Failures) == 3);
+        await sender.SendToAsync(new byte[] { 2 }, SocketFlags.None, healthy.LocalEndPoint!);
+        await WaitUntilAsync(() => !recording.Datagrams.IsEmpty);
+
+        Assert.Equal([2], Assert.Single(recording.Datagrams).Bytes);
+    }
+
+    /// <summary>Sends <paramref name="count"/> PCMU packets in sequence and receives each on this thread; the bytes allocated after the first 20 (warm-up: latching, JIT).</summary>
+    private static async Task<long> ReceiveAsync(RtpReceiverRegistration registration, Socket socket, Socket from, int count)
+    {
         var packet = new byte[RtpHeader.Size + 160];
         var buffer = new byte[2048];
         var source = new SocketAddress(AddressFamily.InterNetwork);
+        var ssrc = (uint)((IPEndPoint)from.LocalEndPoint!).Port;
         long allocated = 0;
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < count; i++)
         {
-            new RtpHeader(i == 0, 0, (ushort)i, (uint)(i * 160), 42).Write(packet);
-            caller.SendTo(packet, socket.LocalEndPoint!);
+            new RtpHeader(i == 0, 0, (ushort)i, (uint)(i * 160), ssrc).Write(packet);
+            from.SendTo(packet, socket.LocalEndPoint!);
             await WaitUntilAsync(() => socket.Available > 0);
             var before = GC.GetAllocatedBytesForCurrentThread();
             registration.ReceiveOne(buffer, source);
             if (i >= 20)
             {
-                allocated += GC.GetAllocatedBytesForCurrentThread() - before; // after warm-up: latching, JIT
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
             }
         }
 
-        Assert.Equal(120, stream.Statistics.PacketsReceived);
-        Assert.True(allocated < 100 * 24, $"{allocated} bytes allocated over 100 packets");
+        return allocated;
     }
 
     private Socket Bound()
@@ -136,6 +195,15 @@ public sealed class RtpReceiverTests : IDisposable
             Assert.True(DateTime.UtcNow < deadline, "timed out");
             await Task.Delay(5);
         }
+    }
+
+    private sealed class ThrowingSink : IRtpDatagramSink
+    {
+        public int Failures;
+
+        public void OnDatagram(ReadOnlySpan<byte> datagram, SocketAddress source) => throw new InvalidOperationException("a broken stream");
+
+        public void OnDatagramFailed(Exception exception) => Interlocked.Increment(ref Failures);
     }
 
     private sealed class RecordingSink : IRtpDatagramSink

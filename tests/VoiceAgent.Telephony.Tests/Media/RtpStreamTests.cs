@@ -22,6 +22,7 @@ public sealed class RtpStreamTests : IAsyncLifetime
         ThreadPool.SetMinThreads(Math.Max(workers, 16), io);
         _peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _stream = new RtpStream(_ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)_peer.LocalEndPoint!, _ports.Release);
+        _stream.ConfirmPeer(); // as the host does on the ACK
         _stream.Start();
         return Task.CompletedTask;
     }
@@ -125,30 +126,108 @@ public sealed class RtpStreamTests : IAsyncLifetime
         Assert.All(packets.Skip(1), p => Assert.All(p.Payload, b => Assert.Equal(0xFF, b)));
     }
 
-    [Fact]
-    public async Task Stream_latches_to_the_caller_source_and_decodes_dtmf()
+    /// <summary>An RFC 4733 event as a phone sends it: a start packet, then end packets (§2.5.1.4), all with the event's timestamp.</summary>
+    private static async Task SendDigitAsync(Socket from, int port, byte digit, int packets, int firstSequence = 1, uint ssrc = 42)
     {
-        using var caller = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        caller.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var target = new IPEndPoint(IPAddress.Loopback, _stream.LocalPort);
         var packet = new byte[16];
-        foreach (var (end, seq) in new[] { (false, 1), (true, 2), (true, 3), (true, 4) })
+        for (var i = 0; i < packets; i++)
         {
-            new RtpHeader(seq == 1, 101, (ushort)seq, 1234, 42).Write(packet);
-            packet[12] = 7;
-            packet[13] = (byte)(end ? 0x8A : 0x0A);
+            new RtpHeader(i == 0, 101, (ushort)(firstSequence + i), 1234, ssrc).Write(packet);
+            packet[12] = digit;
+            packet[13] = (byte)(i == 0 ? 0x0A : 0x8A);
             packet[14] = 0x03;
             packet[15] = 0x20;
-            await caller.SendToAsync(packet, SocketFlags.None, target);
+            await from.SendToAsync(packet, SocketFlags.None, new IPEndPoint(IPAddress.Loopback, port));
         }
+    }
 
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+    }
+
+    [Fact]
+    public async Task A_new_source_is_learned_after_four_in_sequence_packets_and_its_dtmf_decoded()
+    {
+        // A phone behind NAT: its packets come from another address than its SDP's.
+        using var caller = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        caller.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+
+        await SendDigitAsync(caller, _stream.LocalPort, 7, packets: 6);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var digit = await _stream.Digits.ReadAsync(timeout.Token);
 
         Assert.Equal('7', digit.Digit);
         Assert.Equal(100, digit.DurationMs);
         Assert.Equal(caller.LocalEndPoint, _stream.RemoteEndPoint);
+        Assert.Equal(RtpSourceFilter.Probation - 1, _stream.Statistics.PacketsRejected); // the probation's packets
         Assert.False(_stream.Digits.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_spoofed_source_is_dropped_and_counted_and_its_dtmf_never_decoded_once_the_peer_has_latched()
+    {
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        attacker.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.66"), 0));
+        await SendDigitAsync(_peer, _stream.LocalPort, 1, packets: 2); // the real peer, from its SDP address
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        Assert.Equal('1', (await _stream.Digits.ReadAsync(timeout.Token)).Digit);
+
+        await SendDigitAsync(attacker, _stream.LocalPort, 11, packets: 20, firstSequence: 3, ssrc: 42); // '#', in sequence, the peer's SSRC
+        await WaitUntilAsync(() => _stream.Statistics.PacketsRejected == 20);
+
+        Assert.Equal(20, _stream.Statistics.PacketsRejected);
+        Assert.Equal(2, _stream.Statistics.PacketsReceived);
+        Assert.False(_stream.Digits.TryRead(out _));
+        Assert.Equal(_peer.LocalEndPoint, _stream.RemoteEndPoint);
+    }
+
+    [Fact]
+    public async Task A_single_packet_from_a_new_source_neither_moves_the_stream_nor_reaches_the_decoder()
+    {
+        using var attacker = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        attacker.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.66"), 0));
+
+        await SendDigitAsync(attacker, _stream.LocalPort, 11, packets: 1);
+        await WaitUntilAsync(() => _stream.Statistics.PacketsRejected == 1);
+
+        Assert.Equal(1, _stream.Statistics.PacketsRejected);
+        Assert.Equal(_peer.LocalEndPoint, _stream.RemoteEndPoint);
+        Assert.False(_stream.Digits.TryRead(out _));
+        Assert.Equal(0, _stream.LastReceivedTimestamp); // nor keeps a silent call alive
+    }
+
+    [Fact]
+    public async Task Nothing_is_sent_before_the_peer_is_confirmed_and_its_own_media_confirms_it()
+    {
+        using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var stream = new RtpStream(_ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)sink.LocalEndPoint!, _ports.Release);
+        stream.Start();
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        var frame = System.Diagnostics.Stopwatch.Frequency / 50;
+        for (var i = 0; i < 20; i++)
+        {
+            stream.OnTick(now += frame);
+        }
+
+        Assert.False(stream.PeerConfirmed);
+        Assert.Equal(0, stream.PacketsSent);
+        Assert.Equal(0, sink.Available);
+
+        await SendDigitAsync(sink, stream.LocalPort, 1, packets: 1); // media from the SDP address
+        await WaitUntilAsync(() => stream.PeerConfirmed);
+        for (var i = 0; i < 3; i++)
+        {
+            stream.OnTick(now += frame);
+        }
+
+        Assert.True(stream.PeerConfirmed);
+        Assert.True(stream.PacketsSent >= 2);
     }
 
     [Fact]
@@ -173,23 +252,13 @@ public sealed class RtpStreamTests : IAsyncLifetime
         // The path taken where there is no shared receiver (not Linux).
         await using var stream = new RtpStream(_ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)_peer.LocalEndPoint!, _ports.Release);
         stream.Start(receiver: null);
-        using var caller = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        caller.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        var packet = new byte[16];
-        foreach (var (end, seq) in new[] { (false, 1), (true, 2) })
-        {
-            new RtpHeader(seq == 1, 101, (ushort)seq, 1234, 42).Write(packet);
-            packet[12] = 5;
-            packet[13] = (byte)(end ? 0x8A : 0x0A);
-            packet[14] = 0x03;
-            packet[15] = 0x20;
-            await caller.SendToAsync(packet, SocketFlags.None, new IPEndPoint(IPAddress.Loopback, stream.LocalPort));
-        }
 
+        await SendDigitAsync(_peer, stream.LocalPort, 5, packets: 2);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var digit = await stream.Digits.ReadAsync(timeout.Token);
 
         Assert.Equal('5', digit.Digit);
-        Assert.Equal(caller.LocalEndPoint, stream.RemoteEndPoint);
+        Assert.Equal(_peer.LocalEndPoint, stream.RemoteEndPoint);
+        Assert.True(stream.PeerConfirmed);
     }
 }

@@ -74,6 +74,29 @@ public sealed class RtpPortAllocatorTests
     }
 
     [Fact]
+    public void Ports_of_successive_calls_are_not_sequential()
+    {
+        // RTP Bleed (CVE-2017-14099): a port seen in one call must not tell an attacker the next one.
+        var allocator = new RtpPortAllocator(IPAddress.Loopback, 52000, 53998);
+        var sockets = Enumerable.Range(0, 20).Select(_ => allocator.Allocate()).ToList();
+        try
+        {
+            var ports = sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port).ToList();
+            var nextInOrder = ports.Zip(ports.Skip(1)).Count(p => p.Second == p.First + 2);
+
+            Assert.All(ports, p => Assert.Equal(0, p % 2));
+            Assert.Equal(ports.Count, ports.Distinct().Count());
+            // 1000 even ports: a pair in order by chance has probability 1/1000 (0.02 expected over 19 pairs).
+            Assert.True(nextInOrder <= 2, $"{nextInOrder} of 19 successive ports were the next in order: {string.Join(' ', ports)}");
+            Assert.True(ports.Max() - ports.Min() > 200, $"ports span only {ports.Max() - ports.Min()}: {string.Join(' ', ports)}");
+        }
+        finally
+        {
+            sockets.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
     public void A_range_without_an_even_port_is_refused()
         => Assert.Throws<ArgumentException>(() => new RtpPortAllocator(IPAddress.Loopback, 40001, 40001));
 }
