@@ -94,6 +94,7 @@ internal static class VoiceAgentApp
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(api);
+        builder.Services.AddHostedService<ApiBindingCheck>();
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(options => options.AddDocumentTransformer((document, _, _) =>
         {
@@ -110,6 +111,7 @@ internal static class VoiceAgentApp
             : new SqliteCallStore(settings.Storage, sp.GetRequiredService<ILogger<SqliteCallStore>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CallRecordStore>());
         builder.Services.AddSingleton<CallRegistry>();
+        builder.Services.AddSingleton(new DestinationPolicy(settings.Outbound.AllowedDestinations));
         builder.Services.AddVoiceAgentTelephony();
         builder.Services.AddVoiceAgentSpeech(settings.Tts);
         builder.Services.AddVoiceAgentApplications(settings.Application);
@@ -117,6 +119,7 @@ internal static class VoiceAgentApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestOriginMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.UseWebSockets();
         app.MapOpenApi();

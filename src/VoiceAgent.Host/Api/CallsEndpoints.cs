@@ -24,13 +24,13 @@ internal static class CallsEndpoints
         calls.MapGet("/", ListAsync)
             .WithSummary("Lists calls, oldest first within the page; filters: since, until (ISO 8601), direction, outcome, number; paging: limit (1-1000, default 100), offset (from the newest). X-Total-Count gives the number of matches.");
         calls.MapGet("/{id}", GetAsync).WithSummary("One call with its events, utterances and timelines.");
-        calls.MapPost("/", PlaceCall)
+        calls.MapPost("/", PlaceCallAsync)
             .WithSummary("Places a notification call: to (sip: URI, or a phone number through a trunk), trunk (a configured Trunks:<name>; default Outbound:DefaultTrunk for phone numbers), from, text or verbs, voice, ringTimeoutSeconds (1-300, default 30), webhookUrl (events and outcome), retries (0-10) and retryDelaySeconds (default 60) after busy/no-answer/failed. 201 with the call id.")
             .Accepts<OutboundCallRequest>("application/json");
         calls.MapDelete("/{id}", HangupAsync).WithSummary("Cancels a ringing call or hangs up an answered one (202); 404 when the call is not up.");
     }
 
-    private static IResult PlaceCall(HttpContext http, OutboundCallRequest? request, OutboundCallService outbound, VoiceDirectory voices, VoiceAgent.Host.Configuration.VoiceAgentSettings settings)
+    private static async Task<IResult> PlaceCallAsync(HttpContext http, OutboundCallRequest? request, OutboundCallService outbound, VoiceDirectory voices, VoiceAgent.Host.Configuration.VoiceAgentSettings settings, DestinationPolicy destinations, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (request is null)
@@ -46,23 +46,34 @@ internal static class CallsEndpoints
         }
 
         string? target = null;
-        if (string.IsNullOrWhiteSpace(request.To))
+        DestinationVerdict? verdict = null;
+        var to = request.To?.Trim();
+        if (string.IsNullOrEmpty(to))
         {
             errors["to"] = ["is required (a sip: URI or a phone number)"];
         }
-        else if (request.To.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
-        {
-            target = request.To.Trim();
-        }
-        else if (request.To.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
+        else if (to.StartsWith("sips:", StringComparison.OrdinalIgnoreCase))
         {
             errors["to"] = ["sips: (TLS) is not supported yet; use sip:"];
         }
-        else if (OutboundCallRules.IsPhoneNumber(request.To.Trim()))
+        else if (to.StartsWith("sip:", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!SipTarget.TryParse(to, out var sipTarget, out var uriError))
+            {
+                errors["to"] = [uriError];
+            }
+            else if (!errors.ContainsKey("trunk"))
+            {
+                target = sipTarget!.Uri;
+                verdict = await destinations.CheckUriAsync(sipTarget, trunk, cancellationToken);
+            }
+        }
+        else if (OutboundCallRules.IsPhoneNumber(to))
         {
             if (trunk is not null)
             {
-                target = trunk.UriFor(request.To.Trim());
+                target = trunk.UriFor(to);
+                verdict = destinations.CheckNumber(to, trunk);
             }
             else if (request.Trunk is null)
             {
@@ -71,7 +82,12 @@ internal static class CallsEndpoints
         }
         else
         {
-            errors["to"] = [$"'{request.To}' is neither a sip: URI nor a phone number"];
+            errors["to"] = ["is neither a sip: URI nor a phone number"];
+        }
+
+        if (verdict is { Kind: DestinationVerdictKind.Invalid })
+        {
+            errors["to"] = [verdict.Reason];
         }
 
         if (request.From is { } from && !OutboundCallRules.IsValidUser(from))
@@ -113,10 +129,16 @@ internal static class CallsEndpoints
         }
 
         Uri? webhook = null;
-        if (request.WebhookUrl is { } webhookText
-            && (!Uri.TryCreate(webhookText, UriKind.Absolute, out webhook) || (webhook.Scheme != Uri.UriSchemeHttp && webhook.Scheme != Uri.UriSchemeHttps)))
+        if (request.WebhookUrl is { } webhookText)
         {
-            errors["webhookUrl"] = ["must be an absolute http or https URL"];
+            if (!Uri.TryCreate(webhookText, UriKind.Absolute, out webhook))
+            {
+                errors["webhookUrl"] = ["must be an absolute http or https URL"];
+            }
+            else if (Applications.Webhooks.WebhookAddress.Check(webhook) is { } problem)
+            {
+                errors["webhookUrl"] = [problem];
+            }
         }
 
         if (request.WebhookUrl is not null && settings.Application.WebhookSecret.Length < 16)
@@ -152,6 +174,15 @@ internal static class CallsEndpoints
         if (errors.Count > 0)
         {
             return Results.ValidationProblem(errors, title: "Invalid call request");
+        }
+
+        if (verdict is { Kind: DestinationVerdictKind.NotAllowed })
+        {
+            return Results.Problem(
+                statusCode: StatusCodes.Status403Forbidden,
+                title: "Destination not allowed",
+                detail: verdict.Reason,
+                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["to"] = [verdict.Reason] } });
         }
 
         try

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
 using VoiceAgent.Host.Speech.Synthesis;
 using VoiceAgent.Tts;
@@ -13,6 +14,7 @@ namespace VoiceAgent.Host.Api;
 internal static class SpeechEndpoints
 {
     private const int MaxInputLength = 4096;
+    private const int RetryAfterSeconds = 1;
 
     // OpenAI's model names map to the loaded engine, so existing clients work unchanged.
     private static readonly string[] OpenAiModels = ["tts-1", "tts-1-hd", "gpt-4o-mini-tts"];
@@ -23,7 +25,7 @@ internal static class SpeechEndpoints
             .WithSummary("Synthesizes text: model (engine name), input, voice, response_format (wav, pcm, mulaw, opus), speed, seed, stream.")
             .Accepts<SpeechRequest>("application/json");
 
-    private static async Task<IResult> SpeakAsync(HttpContext http, SpeechRequest? request, VoiceDirectory voices, SpeechSynthesizer synthesizer, ILogger<SpeechSynthesizer> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> SpeakAsync(HttpContext http, SpeechRequest? request, VoiceDirectory voices, SpeechSynthesizer synthesizer, SpeechAdmission admission, ApiSettings api, ILogger<SpeechSynthesizer> logger, CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -36,21 +38,50 @@ internal static class SpeechEndpoints
             return Results.ValidationProblem(errors, title: "Invalid speech request");
         }
 
+        if (!admission.TryEnter())
+        {
+            ApiLog.SpeechRefused(logger, admission.Limit);
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many speech requests",
+                detail: $"{admission.Limit} speech requests are being synthesized (Api:MaxConcurrentSpeech); retry after {RetryAfterSeconds} s.",
+                extensions: new Dictionary<string, object?> { ["retryAfterSeconds"] = RetryAfterSeconds });
+        }
+
+        try
+        {
+            return await SynthesizeAsync(http, request, voice!, formatName, voices, synthesizer, api, logger, cancellationToken);
+        }
+        finally
+        {
+            admission.Leave();
+        }
+    }
+
+    private static async Task<IResult> SynthesizeAsync(HttpContext http, SpeechRequest request, VoiceProfile voice, string formatName, VoiceDirectory voices, SpeechSynthesizer synthesizer, ApiSettings api, ILogger logger, CancellationToken cancellationToken)
+    {
         if (request.Stream == true)
         {
             // Headers go out with the first audio; an error after that can only end the stream.
             await using var streamed = SpeechAudioFormat.Create(formatName, http.Response.Body);
             http.Response.ContentType = streamed.ContentType;
-            SetRateHeader(http, streamed, voices, voice!.Voice);
-            await synthesizer.SynthesizeAsync(request.Input!, voice!, streamed, cancellationToken);
+            SetRateHeader(http, streamed, voices, voice.Voice);
+            await synthesizer.SynthesizeAsync(request.Input!, voice, streamed, cancellationToken);
             return Results.Empty;
         }
 
-        using var buffer = new MemoryStream();
+        // Held whole until the end (the WAV header needs the length): bounded by Api:MaxSpeechBytes.
+        using var buffer = new BoundedMemoryStream(api.MaxSpeechBytes);
         await using var format = SpeechAudioFormat.Create(formatName, buffer);
         try
         {
-            await synthesizer.SynthesizeAsync(request.Input!, voice!, format, cancellationToken);
+            await synthesizer.SynthesizeAsync(request.Input!, voice, format, cancellationToken);
+        }
+        catch (SpeechOutputTooLargeException ex)
+        {
+            ApiLog.SpeechTooLarge(logger, ex.Message);
+            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Audio too large", detail: ex.Message);
         }
         catch (Exception ex) when (ex is InvalidOperationException or ArgumentException)
         {
@@ -58,8 +89,8 @@ internal static class SpeechEndpoints
             return Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity, title: "Synthesis failed", detail: ex.Message);
         }
 
-        SetRateHeader(http, format, voices, voice!.Voice);
-        return Results.Bytes(buffer.ToArray(), format.ContentType);
+        SetRateHeader(http, format, voices, voice.Voice);
+        return Results.Bytes(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), format.ContentType);
     }
 
     private static void SetRateHeader(HttpContext http, SpeechAudioFormat format, VoiceDirectory voices, string voice)

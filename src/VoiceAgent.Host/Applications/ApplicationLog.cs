@@ -10,10 +10,10 @@ internal static partial class ApplicationLog
     public static partial void VerbError(ILogger logger, string @event, string error);
 
     [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Webhook {Event} to {Url} answered HTTP {Status}")]
-    public static partial void WebhookRejected(ILogger logger, string @event, Uri url, int status);
+    public static partial void WebhookRejected(ILogger logger, string @event, string url, int status);
 
     [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Webhook {Event} to {Url} failed: {Reason}")]
-    public static partial void WebhookFailed(ILogger logger, string @event, Uri url, string reason);
+    public static partial void WebhookFailed(ILogger logger, string @event, string url, string reason);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Call error reported to the application: {Error}")]
     public static partial void CallError(ILogger logger, string error);
@@ -29,4 +29,16 @@ internal static partial class ApplicationLog
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Debug, Message = "Media stream message ignored: {Reason}")]
     public static partial void StreamMessageIgnored(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 450, Level = LogLevel.Warning, Message = "Webhook {Event} to {Url} answered HTTP {Status}: redirects are not followed")]
+    public static partial void WebhookRedirectRefused(ILogger logger, string @event, string url, int status);
+
+    [LoggerMessage(EventId = 451, Level = LogLevel.Warning, Message = "Webhook event {Event} dropped: {Pending} events already wait for the application")]
+    public static partial void WebhookEventDropped(ILogger logger, string @event, int pending);
+
+    [LoggerMessage(EventId = 452, Level = LogLevel.Error, Message = "Webhook event {Event} could not be delivered")]
+    public static partial void WebhookEventFailed(ILogger logger, Exception exception, string @event);
+
+    [LoggerMessage(EventId = 453, Level = LogLevel.Warning, Message = "Redirect to {Url} refused: {Reason}")]
+    public static partial void RedirectRefused(ILogger logger, string url, string reason);
 }

@@ -21,6 +21,14 @@ internal static class ApplicationServiceCollectionExtensions
                 client.MaxResponseContentBufferSize = 1024 * 1024;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("VoiceAgent/1.0");
             })
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // A redirect would re-post a signed event to a host nobody configured; the address rules
+                // are checked on the address actually connected to, so a rebound name cannot reach metadata.
+                AllowAutoRedirect = false,
+                ConnectCallback = WebhookAddress.ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            })
             .AddStandardResilienceHandler(options =>
             {
                 // Each attempt is bounded; failures retry with exponential back-off and jitter; the
@@ -31,7 +39,10 @@ internal static class ApplicationServiceCollectionExtensions
                 options.Retry.ShouldHandle = settings.Retries == 0 ? _ => ValueTask.FromResult(false) : options.Retry.ShouldHandle;
                 options.TotalRequestTimeout.Timeout = (settings.AttemptTimeout * (settings.Retries + 1)) + TimeSpan.FromSeconds(2 * (settings.Retries + 1));
                 options.CircuitBreaker.SamplingDuration = settings.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
-            });
+            })
+            // One pipeline, so one circuit breaker, per application (scheme, host and port): a dead
+            // application opens its own breaker and never stops the events of the others.
+            .SelectPipelineByAuthority();
         return services;
     }
 }

@@ -11,7 +11,7 @@ namespace VoiceAgent.Host.Applications;
 /// event the call's script emits is fanned out to each attached client, and verbs a client sends
 /// join the script's queue. A slow client loses its oldest events, never the call's.
 /// </summary>
-internal sealed class CallEventHub(CallContext call, Action<IReadOnlyList<CallVerb>> submit)
+internal sealed class CallEventHub(CallContext call, Action<IReadOnlyList<CallVerb>> submit, Func<int>? pendingVerbs = null)
 {
     private readonly ConcurrentDictionary<Channel<string>, byte> _subscribers = new();
 
@@ -27,6 +27,9 @@ internal sealed class CallEventHub(CallContext call, Action<IReadOnlyList<CallVe
     }
 
     public void Submit(IReadOnlyList<CallVerb> verbs) => submit(verbs);
+
+    /// <summary>Verbs the call has queued and not yet run (0 when the script does not say).</summary>
+    public int PendingVerbs => pendingVerbs?.Invoke() ?? 0;
 
     /// <summary>Events as JSON text until <see cref="Complete"/> or the subscription is disposed.</summary>
     public Subscription Subscribe()

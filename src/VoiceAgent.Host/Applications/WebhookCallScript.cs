@@ -32,7 +32,7 @@ internal sealed partial class WebhookCallScript
     public WebhookCallScript(CallContext call, WebhookClient client, ApplicationSettings settings, AudioFileLibrary audio, VoiceDirectory voices, CallEventHubs hubs, TimeProvider time, ILogger logger)
     {
         _hubs = hubs;
-        _hub = new CallEventHub(call, verbs => _verbs.Append(verbs));
+        _hub = new CallEventHub(call, verbs => _verbs.Append(verbs), () => _verbs.Count);
         _call = call;
         _client = client;
         _settings = settings;
@@ -45,7 +45,7 @@ internal sealed partial class WebhookCallScript
     /// <summary>Inbound: asks the application about the call, answers it through <paramref name="answer"/>, then runs its verbs until the call ends.</summary>
     public async Task RunAsync(Uri application, Func<Task> answer, CancellationToken cancellationToken)
     {
-        await using var sender = new WebhookEventSender(_client, application, OnReply);
+        await using var sender = new WebhookEventSender(_client, application, OnReply, _logger);
         _sender = sender;
         using var hubRegistration = _hubs.Register(_call.Record.Id, _hub);
         var incoming = _events.Create("call.incoming");
@@ -69,7 +69,7 @@ internal sealed partial class WebhookCallScript
     /// </summary>
     public async Task RunAnsweredOutboundAsync(Uri? application, IReadOnlyList<CallVerb> verbs, CancellationToken cancellationToken)
     {
-        await using var sender = application is null ? null : new WebhookEventSender(_client, application, OnReply);
+        await using var sender = application is null ? null : new WebhookEventSender(_client, application, OnReply, _logger);
         _sender = sender;
         using var hubRegistration = _hubs.Register(_call.Record.Id, _hub);
         _verbs.Append(verbs);

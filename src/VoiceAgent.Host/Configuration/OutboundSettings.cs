@@ -6,7 +6,8 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="Trunks">Trunks:&lt;name&gt; accounts, plus <c>default</c> from the legacy Outbound:Proxy keys.</param>
 /// <param name="DefaultTrunk">Outbound:DefaultTrunk, or the only trunk: where phone numbers go when a request names no trunk.</param>
 /// <param name="EarlyMedia">Outbound:EarlyMedia: <c>ignore</c> (183 is ringing) or <c>accept</c> (its SDP starts media before the answer).</param>
-internal sealed record OutboundSettings(string FromUser, int MaxConcurrentCalls, IReadOnlyDictionary<string, TrunkSettings> Trunks, TrunkSettings? DefaultTrunk, bool EarlyMedia)
+/// <param name="AllowedDestinations">Outbound:AllowedDestinations: the number prefixes and SIP host patterns calls may go to.</param>
+internal sealed record OutboundSettings(string FromUser, int MaxConcurrentCalls, IReadOnlyDictionary<string, TrunkSettings> Trunks, TrunkSettings? DefaultTrunk, bool EarlyMedia, AllowedDestinations AllowedDestinations)
 {
     public static OutboundSettings Load(ConfigurationReader reader)
     {
@@ -51,7 +52,7 @@ internal sealed record OutboundSettings(string FromUser, int MaxConcurrentCalls,
             var other => throw new ConfigurationException($"Outbound:EarlyMedia must be ignore or accept; got '{other}'."),
         };
 
-        return new OutboundSettings(from, reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000), trunks, defaultTrunk, earlyMedia);
+        return new OutboundSettings(from, reader.ReadInt("Outbound:MaxConcurrentCalls", 10, 1, 10000), trunks, defaultTrunk, earlyMedia, AllowedDestinations.Load(reader));
     }
 }
 

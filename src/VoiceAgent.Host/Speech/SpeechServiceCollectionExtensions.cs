@@ -24,6 +24,7 @@ internal static class SpeechServiceCollectionExtensions
         services.AddSingleton(new PipelineOptions());
         services.AddSingleton<SpeechPipeline>();
         services.AddSingleton<Synthesis.SpeechSynthesizer>();
+        services.AddSingleton<SpeechAdmission>();
         services.AddHostedService<TtsWarmupService>();
         return services;
     }

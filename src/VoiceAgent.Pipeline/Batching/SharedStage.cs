@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Pipeline.Sessions;
 
@@ -13,7 +12,7 @@ namespace VoiceAgent.Pipeline.Batching;
 internal sealed class SharedStage<TIn, TOut> : IAsyncDisposable
     where TIn : IStageRow
 {
-    private readonly Channel<TIn> _queue;
+    private readonly RowQueue<TIn> _queue;
     private readonly Func<IReadOnlyList<TIn>, CancellationToken, ValueTask<IReadOnlyList<TOut>>> _run;
     private readonly Action<TIn, TOut> _deliver;
     private readonly PipelineOptions _options;
@@ -34,21 +33,15 @@ internal sealed class SharedStage<TIn, TOut> : IAsyncDisposable
         _run = run;
         _deliver = deliver;
         _logger = logger;
-        // Bounded, many writers (stage 1 of every session), one reader (this loop). Writers wait:
-        // a full queue is backpressure to the sessions, never a drop.
-        _queue = Channel.CreateBounded<TIn>(new BoundedChannelOptions(options.StageQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        // Bounded per priority, many writers, one reader (this loop); writers wait (see RowQueue).
+        _queue = new RowQueue<TIn>(options.StageQueueCapacity);
         _loop = Task.Run(RunLoopAsync);
     }
 
-    public ValueTask EnqueueAsync(TIn row, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(row, cancellationToken);
+    public ValueTask EnqueueAsync(TIn row, CancellationToken cancellationToken) => _queue.WriteAsync(row, cancellationToken);
 
     /// <summary>For stages fed by another stage's loop: the queue is sized so this only fails after shutdown.</summary>
-    public bool TryEnqueue(TIn row) => _queue.Writer.TryWrite(row);
+    public bool TryEnqueue(TIn row) => _queue.TryWrite(row);
 
     private async Task RunLoopAsync()
     {
@@ -56,7 +49,7 @@ internal sealed class SharedStage<TIn, TOut> : IAsyncDisposable
         var live = new List<TIn>(_options.MaxBatchSize);
         try
         {
-            while (await BatchReader.ReadBatchAsync(_queue.Reader, batch, _options.MaxBatchSize, _options.MaxBatchWait, _stopping.Token).ConfigureAwait(false))
+            while (await _queue.ReadBatchAsync(batch, _options.MaxBatchSize, _options.MaxBatchWait, _stopping.Token).ConfigureAwait(false))
             {
                 live.Clear();
                 foreach (var row in batch)
@@ -121,7 +114,7 @@ internal sealed class SharedStage<TIn, TOut> : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _stopping.Dispose();

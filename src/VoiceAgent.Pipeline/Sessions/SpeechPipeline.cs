@@ -51,7 +51,8 @@ public sealed class SpeechPipeline : IAsyncDisposable
         => _streaming is not null ? _streaming.EnqueueAsync(row, cancellationToken) : _generator!.EnqueueAsync(row, cancellationToken);
 
     /// <summary>A new session with its own voice and cancellation; nothing of it is shared with other sessions.</summary>
-    public SpeechSession CreateSession(string sessionId, VoiceProfile voice) => new(sessionId, voice, this);
+    /// <param name="priority">Calls (the default) go ahead of <see cref="SpeechPriority.Background"/> sessions in the shared stages.</param>
+    public SpeechSession CreateSession(string sessionId, VoiceProfile voice, SpeechPriority priority = SpeechPriority.Call) => new(sessionId, voice, this, priority);
 
     private ValueTask<IReadOnlyList<AcousticUnits>> GenerateAsync(IReadOnlyList<GeneratorRow> rows, CancellationToken cancellationToken)
     {

@@ -15,9 +15,10 @@ public sealed class SpeechSession : IAsyncDisposable
     private readonly CancellationTokenSource _cancellation = new();
     private int _utteranceCount;
 
-    internal SpeechSession(string id, VoiceProfile voice, SpeechPipeline pipeline)
+    internal SpeechSession(string id, VoiceProfile voice, SpeechPipeline pipeline, SpeechPriority priority)
     {
         Id = id;
+        Priority = priority;
         Voice = voice;
         _pipeline = pipeline;
     }
@@ -25,6 +26,8 @@ public sealed class SpeechSession : IAsyncDisposable
     public string Id { get; }
 
     public VoiceProfile Voice { get; }
+
+    public SpeechPriority Priority { get; }
 
     /// <summary>
     /// Accepts <paramref name="text"/> and starts it through the stages. Returns at once; read the
@@ -37,7 +40,10 @@ public sealed class SpeechSession : IAsyncDisposable
         var number = Interlocked.Increment(ref _utteranceCount);
         var utterance = new Utterance($"{Id}-u{number}", Id, text, voice ?? Voice, _pipeline.Options.ChunksAheadPerUtterance,
             _pipeline.StreamsWithinChunk ? _pipeline.Options.StreamedPiecesAhead : 0,
-            _cancellation.Token);
+            _cancellation.Token)
+        {
+            Priority = Priority,
+        };
         _ = Task.Run(() => RunFrontendAsync(utterance));
         return utterance;
     }

@@ -48,6 +48,9 @@ public sealed class Utterance : IDisposable
 
     public string SessionId { get; }
 
+    /// <summary>Whose speech this is: the shared stages serve calls before the speech API.</summary>
+    public SpeechPriority Priority { get; internal init; }
+
     public string Text { get; }
 
     public VoiceProfile Voice { get; }

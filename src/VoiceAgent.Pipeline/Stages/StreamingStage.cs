@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using VoiceAgent.Pipeline.Batching;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Tts.Engines;
 
@@ -16,7 +16,7 @@ internal sealed class StreamingStage : IAsyncDisposable
 {
     private readonly IStreamingTtsEngine _engine;
     private readonly ILogger _logger;
-    private readonly Channel<GeneratorRow> _queue;
+    private readonly RowQueue<GeneratorRow> _queue;
     private readonly Dictionary<Utterance, StreamLane> _lanes = [];
     private readonly List<StreamLane> _order = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -27,18 +27,12 @@ internal sealed class StreamingStage : IAsyncDisposable
     {
         _engine = engine;
         _logger = logger;
-        // Bounded, many writers (stage 1 of every session), one reader (this loop). Writers wait:
-        // a full queue is backpressure to the sessions, never a drop.
-        _queue = Channel.CreateBounded<GeneratorRow>(new BoundedChannelOptions(options.StageQueueCapacity)
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = false,
-        });
+        // Bounded per priority, many writers, one reader (this loop); writers wait (see RowQueue).
+        _queue = new RowQueue<GeneratorRow>(options.StageQueueCapacity);
         _loop = Task.Run(RunLoopAsync);
     }
 
-    public ValueTask EnqueueAsync(GeneratorRow row, CancellationToken cancellationToken) => _queue.Writer.WriteAsync(row, cancellationToken);
+    public ValueTask EnqueueAsync(GeneratorRow row, CancellationToken cancellationToken) => _queue.WriteAsync(row, cancellationToken);
 
     private async Task RunLoopAsync()
     {
@@ -47,7 +41,7 @@ internal sealed class StreamingStage : IAsyncDisposable
         {
             while (true)
             {
-                while (_queue.Reader.TryRead(out var row))
+                while (_queue.TryRead(out var row))
                 {
                     Admit(row);
                 }
@@ -57,7 +51,8 @@ internal sealed class StreamingStage : IAsyncDisposable
                 for (var i = 0; i < _order.Count; i++)
                 {
                     var lane = _order[i];
-                    if (lane.Utterance.IsCancelled)
+                    // Speech API rows take a turn only when no call's row could (work-conserving priority).
+                    if (lane.Utterance.IsCancelled || (lane.Utterance.Priority != SpeechPriority.Call && (advanced || HasCallLaneWithRoom())))
                     {
                         continue;
                     }
@@ -80,7 +75,7 @@ internal sealed class StreamingStage : IAsyncDisposable
 
                 // Nothing could run: wait for a new row, or for a paused row's reader to make room.
                 // One pending wait for arrivals across turns, not a new waiter on the queue every turn.
-                var arrival = _arrival is { IsCompleted: false } pending ? pending : _arrival = _queue.Reader.WaitToReadAsync(_stopping.Token).AsTask();
+                var arrival = _arrival is { IsCompleted: false } pending ? pending : _arrival = _queue.WaitToReadAsync(_stopping.Token);
                 if (blocked.Count == 0)
                 {
                     if (!await arrival.ConfigureAwait(false))
@@ -116,6 +111,8 @@ internal sealed class StreamingStage : IAsyncDisposable
             _lanes.Clear();
         }
     }
+
+    private bool HasCallLaneWithRoom() => _order.Any(l => l.Utterance.Priority == SpeechPriority.Call && !l.Utterance.IsCancelled && l.Utterance.HasRoom);
 
     private void Admit(GeneratorRow row)
     {
@@ -176,7 +173,7 @@ internal sealed class StreamingStage : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
         _stopping.Dispose();

@@ -14,7 +14,8 @@ public sealed class TrunkTests
         using var trunk = new ScriptedSipPeer(486);
         var host = await RunningHost.StartAsync(
             $"--Outbound:Proxy=127.0.0.1:{trunk.Port}", "--Outbound:Register=true", "--Outbound:Domain=trunk.test",
-            "--Outbound:Username=1001", "--Outbound:Password=pw", "--Outbound:RegisterExpiresSeconds=60");
+            "--Outbound:Username=1001", "--Outbound:Password=pw", "--Outbound:RegisterExpiresSeconds=60",
+            "--Outbound:AllowedDestinations:0=+1555"); // numbers go through a trunk only when allow-listed
         try
         {
             JsonElement registration = default;

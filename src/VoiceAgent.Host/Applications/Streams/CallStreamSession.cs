@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -16,6 +17,12 @@ namespace VoiceAgent.Host.Applications.Streams;
 /// </summary>
 internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int audioRate, ILogger logger)
 {
+    /// <summary>Verbs a call may have waiting before streamed say.text is refused (each clause is a verb).</summary>
+    public const int MaxQueuedVerbs = 64;
+
+    private static readonly Counter<long> SayTextDropped = HostMetrics.Meter.CreateCounter<long>(
+        "voiceagent.stream.say_text.dropped", "{message}", "WebSocket say.text messages refused because the call had MaxQueuedVerbs verbs waiting");
+
     private readonly SemaphoreSlim _send = new(1, 1);
     private readonly StreamedSayBuffer _say = new();
 
@@ -123,6 +130,14 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
             var piece = obj["text"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : string.Empty;
             var final = obj["final"] is JsonValue f && f.TryGetValue<bool>(out var b) && b;
             var bargeIn = obj["bargeIn"] is JsonValue bi && bi.TryGetValue<bool>(out var barge) && barge;
+            if (hub.PendingVerbs >= MaxQueuedVerbs)
+            {
+                // A client streaming text faster than it is spoken: refuse the piece instead of queueing without end.
+                SayTextDropped.Add(1);
+                await SendErrorAsync($"say.text dropped: {MaxQueuedVerbs} verbs wait to be spoken", cancellationToken);
+                return;
+            }
+
             var clauses = _say.Add(piece, final);
             if (clauses.Count > 0)
             {

@@ -6,51 +6,109 @@ namespace VoiceAgent.Host.Applications.Streams;
 /// Text arriving in pieces (an LLM's tokens) turned into sayable clauses: a clause is released as
 /// soon as its punctuation (. ! ? ; : or a comma after a few words) is followed by a space, so speech
 /// starts on the first clause instead of the whole reply; <c>final</c> releases the rest.
+/// Each character is examined once (work linear in the text, whatever the pieces), and text with no
+/// clause end is released in clauses of at most <see cref="MaxClauseLength"/> characters, so what is
+/// held between messages is bounded.
 /// </summary>
 internal sealed class StreamedSayBuffer
 {
+    /// <summary>The longest clause released, and so the most text held back waiting for punctuation.</summary>
+    public const int MaxClauseLength = 1000;
+
     private const int MinCommaClauseWords = 4;
     private readonly StringBuilder _pending = new();
+    private int _scanned;   // characters of _pending already examined as possible clause ends
+    private int _words;     // words in _pending[.._scanned]
+    private bool _inWord;
+
+    /// <summary>Characters held back waiting for the end of their clause.</summary>
+    public int PendingLength => _pending.Length;
 
     /// <summary>Adds <paramref name="piece"/> and returns the clauses now complete.</summary>
     public IReadOnlyList<string> Add(string piece, bool final)
     {
-        _pending.Append(piece);
         var clauses = new List<string>();
-        var text = _pending.ToString();
-        var start = 0;
-        for (var i = 0; i < text.Length - 1; i++)
+        var offset = 0;
+        while (offset < piece.Length)
         {
-            if (!char.IsWhiteSpace(text[i + 1]))
+            // Take the piece in slices so the buffer never holds much more than one clause.
+            var take = Math.Min(piece.Length - offset, MaxClauseLength + 1 - Math.Min(_pending.Length, MaxClauseLength));
+            _pending.Append(piece, offset, take);
+            offset += take;
+            Scan(clauses);
+            if (_pending.Length > MaxClauseLength)
             {
-                continue;
+                ReleaseLongRun(clauses);
+            }
+        }
+
+        if (final)
+        {
+            Release(0, _pending.Length, clauses);
+            _pending.Clear();
+            _scanned = 0;
+        }
+
+        return clauses;
+    }
+
+    /// <summary>Examines each new character once; the last one waits for the next, which says whether a clause ends there.</summary>
+    private void Scan(List<string> clauses)
+    {
+        var start = 0;
+        for (var i = _scanned; i < _pending.Length - 1; i++)
+        {
+            var c = _pending[i];
+            if (char.IsWhiteSpace(c))
+            {
+                _inWord = false;
+            }
+            else if (!_inWord)
+            {
+                _inWord = true;
+                _words++;
             }
 
-            var c = text[i];
-            var clause = text[start..(i + 1)];
-            if (c is '.' or '!' or '?' or ';' or ':' || (c == ',' && clause.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= MinCommaClauseWords))
+            if (char.IsWhiteSpace(_pending[i + 1]) && (c is '.' or '!' or '?' or ';' or ':' || (c == ',' && _words >= MinCommaClauseWords)))
             {
-                if (!string.IsNullOrWhiteSpace(clause))
-                {
-                    clauses.Add(clause.Trim());
-                }
-
+                Release(start, i + 1 - start, clauses);
                 start = i + 1;
             }
         }
 
-        var rest = text[start..];
-        _pending.Clear().Append(rest);
-        if (final)
-        {
-            if (!string.IsNullOrWhiteSpace(rest))
-            {
-                clauses.Add(rest.Trim());
-            }
+        // One removal per call, not per clause: the work stays linear in the text.
+        _pending.Remove(0, start);
+        _scanned = Math.Max(0, _pending.Length - 1);
+    }
 
-            _pending.Clear();
+    /// <summary>No clause end in MaxClauseLength characters: release up to the last space (or all of it), as a speaker would breathe.</summary>
+    private void ReleaseLongRun(List<string> clauses)
+    {
+        var cut = MaxClauseLength;
+        for (var i = MaxClauseLength - 1; i > MaxClauseLength / 2; i--)
+        {
+            if (char.IsWhiteSpace(_pending[i]))
+            {
+                cut = i;
+                break;
+            }
         }
 
-        return clauses;
+        Release(0, cut, clauses);
+        _pending.Remove(0, cut);
+        _scanned = 0;
+        Scan(clauses);
+    }
+
+    private void Release(int start, int length, List<string> clauses)
+    {
+        var clause = _pending.ToString(start, length);
+        if (!string.IsNullOrWhiteSpace(clause))
+        {
+            clauses.Add(clause.Trim());
+        }
+
+        _words = 0;
+        _inWord = false;
     }
 }

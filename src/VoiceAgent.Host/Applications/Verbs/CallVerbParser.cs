@@ -216,9 +216,13 @@ internal static class CallVerbParser
                 return null;
             }
 
-            return Uri.TryCreate(text, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
-                ? url
-                : Error<Uri>($"'{field}' must be an absolute http or https URL");
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
+            {
+                return Error<Uri>($"'{field}' must be an absolute http or https URL");
+            }
+
+            // The same address rules as webhookUrl: never link-local (metadata), multicast or unspecified.
+            return Webhooks.WebhookAddress.Check(url) is { } problem ? Error<Uri>($"'{field}' {problem}") : url;
         }
     }
 }

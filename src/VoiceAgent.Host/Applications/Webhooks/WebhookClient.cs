@@ -29,9 +29,16 @@ internal sealed class WebhookClient(IHttpClientFactory httpClients, WebhookSigne
         {
             using var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.SendAsync(request, cancellationToken);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                // Redirects are not followed (the signed event would go to a host nobody configured): a failed delivery.
+                ApplicationLog.WebhookRedirectRefused(logger, name, WebhookAddress.Redact(url), (int)response.StatusCode);
+                return WebhookReply.Failed($"HTTP {(int)response.StatusCode}: redirects are not followed");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
-                ApplicationLog.WebhookRejected(logger, name, url, (int)response.StatusCode);
+                ApplicationLog.WebhookRejected(logger, name, WebhookAddress.Redact(url), (int)response.StatusCode);
                 return WebhookReply.Failed($"HTTP {(int)response.StatusCode}");
             }
 
@@ -47,7 +54,7 @@ internal sealed class WebhookClient(IHttpClientFactory httpClients, WebhookSigne
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or TimeoutException or Polly.Timeout.TimeoutRejectedException or Polly.CircuitBreaker.BrokenCircuitException
                                    && !cancellationToken.IsCancellationRequested)
         {
-            ApplicationLog.WebhookFailed(logger, name, url, ex.Message);
+            ApplicationLog.WebhookFailed(logger, name, WebhookAddress.Redact(url), ex.Message);
             return WebhookReply.Failed(ex.Message);
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
@@ -10,15 +11,25 @@ namespace VoiceAgent.Host.Applications.Webhooks;
 /// </summary>
 internal sealed class WebhookEventSender : IAsyncDisposable
 {
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Events one call may have waiting for its application; a call makes a few per second at most.</summary>
+    public const int Capacity = 64;
+
+    private static readonly Counter<long> Dropped = HostMetrics.Meter.CreateCounter<long>(
+        "voiceagent.webhooks.events.dropped", "{event}", "Webhook events dropped because the call's queue to its application was full");
+
+    // Bounded (Capacity), many writers (the call's script and pumps), one reader (the send loop); a full queue drops the new event, counted and logged: a stuck application must not grow the host's memory.
+    private readonly Channel<Pending> _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });
     private readonly WebhookClient _client;
+    private readonly ILogger _logger;
     private readonly Action<string, WebhookReply> _onReply;
     private readonly Task _loop;
     private Uri _url;
+    private volatile bool _disposed;
 
-    public WebhookEventSender(WebhookClient client, Uri url, Action<string, WebhookReply> onReply)
+    public WebhookEventSender(WebhookClient client, Uri url, Action<string, WebhookReply> onReply, ILogger logger)
     {
         _client = client;
+        _logger = logger;
         _url = url;
         _onReply = onReply;
         _loop = Task.Run(SendLoopAsync);
@@ -32,7 +43,13 @@ internal sealed class WebhookEventSender : IAsyncDisposable
     }
 
     /// <summary>Queues an event; its reply goes to the script's reply handler.</summary>
-    public void Post(JsonObject evt) => _pending.Writer.TryWrite(new Pending(evt, null));
+    public void Post(JsonObject evt)
+    {
+        if (!_pending.Writer.TryWrite(new Pending(evt, null)))
+        {
+            CountDrop(evt);
+        }
+    }
 
     /// <summary>Queues an event behind those already queued and returns its reply instead of handing it on.</summary>
     public Task<WebhookReply> SendAsync(JsonObject evt)
@@ -40,7 +57,13 @@ internal sealed class WebhookEventSender : IAsyncDisposable
         var reply = new TaskCompletionSource<WebhookReply>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_pending.Writer.TryWrite(new Pending(evt, reply)))
         {
-            reply.SetResult(WebhookReply.Failed("the call is over"));
+            var over = _pending.Reader.Completion.IsCompleted || _disposed;
+            if (!over)
+            {
+                CountDrop(evt);
+            }
+
+            reply.SetResult(WebhookReply.Failed(over ? "the call is over" : "too many events wait for the application"));
         }
 
         return reply.Task;
@@ -50,21 +73,39 @@ internal sealed class WebhookEventSender : IAsyncDisposable
     {
         await foreach (var pending in _pending.Reader.ReadAllAsync())
         {
-            var reply = await _client.SendAsync(Url, pending.Event, CancellationToken.None);
-            if (pending.Reply is { } waiter)
+            // One bad event (a throwing reply handler, an unexpected client error) costs that event, never the loop.
+            try
             {
-                waiter.SetResult(reply);
+                var reply = await _client.SendAsync(Url, pending.Event, CancellationToken.None);
+                if (pending.Reply is { } waiter)
+                {
+                    waiter.TrySetResult(reply);
+                }
+                else
+                {
+                    _onReply(NameOf(pending.Event), reply);
+                }
             }
-            else
+            catch (Exception ex)
             {
-                _onReply((string?)pending.Event["event"] ?? string.Empty, reply);
+                ApplicationLog.WebhookEventFailed(_logger, ex, NameOf(pending.Event));
+                pending.Reply?.TrySetResult(WebhookReply.Failed(ex.Message));
             }
         }
+    }
+
+    private static string NameOf(JsonObject evt) => evt["event"] is JsonValue value && value.TryGetValue<string>(out var name) ? name : string.Empty;
+
+    private void CountDrop(JsonObject evt)
+    {
+        Dropped.Add(1);
+        ApplicationLog.WebhookEventDropped(_logger, NameOf(evt), Capacity);
     }
 
     /// <summary>Stops taking events and waits (bounded) for the queued ones, call.ended included, to go out.</summary>
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         _pending.Writer.TryComplete();
         await _loop.WaitAsync(TimeSpan.FromSeconds(15)).ContinueWith(_ => { }, TaskScheduler.Default);
     }

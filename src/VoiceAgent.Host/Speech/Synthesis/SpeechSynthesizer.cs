@@ -8,13 +8,14 @@ namespace VoiceAgent.Host.Speech.Synthesis;
 /// <summary>
 /// Speaks one text through the three-stage pipeline (its own session, so its voice is isolated
 /// like a call's) and writes the audio to a <see cref="SpeechAudioFormat"/> chunk by chunk, resampled
-/// through libsoxr when the format needs another rate.
+/// through libsoxr when the format needs another rate. Its rows yield to calls' in the shared stages.
 /// </summary>
 internal sealed class SpeechSynthesizer(SpeechPipeline pipeline)
 {
     public async Task SynthesizeAsync(string text, VoiceProfile voice, SpeechAudioFormat format, CancellationToken cancellationToken)
     {
-        await using var session = pipeline.CreateSession("speech-" + Guid.NewGuid().ToString("N")[..12], voice);
+        // Nobody listens live: calls' rows go first in the shared stages.
+        await using var session = pipeline.CreateSession("speech-" + Guid.NewGuid().ToString("N")[..12], voice, SpeechPriority.Background);
         using var utterance = session.Speak(text);
         SoxrResampler? resampler = null;
         var started = false;
