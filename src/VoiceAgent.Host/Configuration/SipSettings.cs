@@ -9,4 +9,11 @@ namespace VoiceAgent.Host.Configuration;
 /// <param name="MaxConcurrentCalls">Sip:MaxConcurrentCalls: more INVITEs get 503 with Retry-After (0: no limit).</param>
 /// <param name="InvitesPerSecondPerSource">Sip:InvitesPerSecondPerSource: new INVITEs one address may send per second (0: no limit).</param>
 /// <param name="Tcp">Sip:Tcp (default true): SIP over TCP on the same port (Sip:MaxTcpConnections, Sip:TcpIdleTimeoutSeconds); null when off.</param>
-internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress, int MaxConcurrentCalls = 500, double InvitesPerSecondPerSource = 20, VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions? Tcp = null);
+internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress, int MaxConcurrentCalls = 500, double InvitesPerSecondPerSource = 20, VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions? Tcp = null)
+{
+    /// <summary>Four hours: far beyond any real conversation with a voice agent, short enough that a call nobody ends frees its port and TTS session the same day.</summary>
+    public const int DefaultMaxCallDurationSeconds = 14_400;
+
+    /// <summary>Sip:MaxCallDurationSeconds: a call up this long (from its INVITE) is hung up with end reason max-duration (zero: no limit).</summary>
+    public TimeSpan MaxCallDuration { get; init; } = TimeSpan.FromSeconds(DefaultMaxCallDurationSeconds);
+}

@@ -53,7 +53,10 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
                     ? new VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions(
                         reader.ReadInt("Sip:MaxTcpConnections", 1024, 1, 100_000),
                         TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpIdleTimeoutSeconds", 300, 10, 86_400)))
-                    : null),
+                    : null)
+            {
+                MaxCallDuration = TimeSpan.FromSeconds(reader.ReadInt("Sip:MaxCallDurationSeconds", SipSettings.DefaultMaxCallDurationSeconds, 0, 604_800)),
+            },
             new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600))),
             media,
             tts,

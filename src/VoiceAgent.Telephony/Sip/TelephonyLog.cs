@@ -64,4 +64,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1032, LogLevel.Information, "Media clock threads run at {Scheduling} scheduling")]
     public static partial void ClockScheduling(ILogger logger, string scheduling);
+
+    [LoggerMessage(1250, LogLevel.Warning, "Call {CallId}: SIP INFO faster than {PerSecond} per second; the excess is refused with 503 (counted in voiceagent.sip.info_rate_limited)")]
+    public static partial void InfoRateLimited(ILogger logger, string callId, double perSecond);
 }
