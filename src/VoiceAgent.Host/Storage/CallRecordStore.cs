@@ -164,6 +164,5 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
             await _writer.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        _stopping.Dispose();
     }
 }
