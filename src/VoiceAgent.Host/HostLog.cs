@@ -51,4 +51,7 @@ internal static partial class HostLog
 
     [LoggerMessage(4014, LogLevel.Information, "Early media: {Codec} from {RemoteRtp} before the answer (Outbound:EarlyMedia accept)")]
     public static partial void EarlyMedia(ILogger logger, string codec, string remoteRtp);
+
+    [LoggerMessage(4140, LogLevel.Warning, "Call up for {Seconds:F0} s, the longest Sip:MaxCallDurationSeconds allows: hanging up")]
+    public static partial void CallDurationExceeded(ILogger logger, double seconds);
 }

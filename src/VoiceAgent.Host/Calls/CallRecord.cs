@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Telephony.Media;
 
@@ -6,11 +5,23 @@ namespace VoiceAgent.Host.Calls;
 
 /// <summary>
 /// What the API knows of one call. Written by the call's own orchestration only; read by the API
-/// through <see cref="ToView"/>, which takes a consistent copy.
+/// through <see cref="ToView"/>, which takes a consistent copy. Bounded whatever the peer does:
+/// past <see cref="MaxEvents"/> events, <see cref="MaxUtterances"/> utterances and
+/// <see cref="MaxCallerSpeech"/> speech transitions the record keeps the first ones and counts the
+/// rest (<see cref="CallOmissions"/>), so the stored record, rewritten on every change, stays small.
 /// </summary>
 internal sealed class CallRecord
 {
-    private readonly ConcurrentQueue<UtteranceRecord> _utterances = new();
+    /// <summary>A call's events kept in full (keys, application events); about 10 KB of JSON.</summary>
+    public const int MaxEvents = 100;
+
+    /// <summary>Utterances kept in full, with their timelines.</summary>
+    public const int MaxUtterances = 100;
+
+    /// <summary>Caller speech transitions kept in full.</summary>
+    public const int MaxCallerSpeech = 200;
+
+    private readonly List<UtteranceRecord> _utterances = [];
     private readonly Lock _gate = new();
     private CallState _state = CallState.Ringing;
     private string? _codec;
@@ -21,8 +32,11 @@ internal sealed class CallRecord
     private string? _endReasonOverride;
     private int? _sipCode;
     private Func<RtpStreamStatistics>? _mediaStatistics;
-    private readonly ConcurrentQueue<CallerSpeechView> _callerSpeech = new();
-    private readonly ConcurrentQueue<CallEventView> _events = new();
+    private readonly List<CallerSpeechView> _callerSpeech = [];
+    private readonly List<CallEventView> _events = [];
+    private readonly Dictionary<string, int> _omittedEvents = new(StringComparer.Ordinal);
+    private int _omittedUtterances;
+    private int _omittedCallerSpeech;
     private Action<CallRecord>? _changed;
 
     public CallRecord(string id, string sipCallId, string from, string to, string direction, DateTimeOffset startedAt)
@@ -120,21 +134,61 @@ internal sealed class CallRecord
 
     public void AddCallerSpeech(string transition, DateTimeOffset at)
     {
-        _callerSpeech.Enqueue(new CallerSpeechView(transition, at));
+        lock (_gate)
+        {
+            if (_callerSpeech.Count < MaxCallerSpeech)
+            {
+                _callerSpeech.Add(new CallerSpeechView(transition, at));
+            }
+            else
+            {
+                _omittedCallerSpeech++;
+            }
+        }
+
         NotifyChanged();
     }
 
-    /// <summary>Keeps an event of the call (a key, an application event) in its record.</summary>
+    /// <summary>Keeps an event of the call (a key, an application event) in its record, or counts it by name past <see cref="MaxEvents"/>.</summary>
     public void AddEvent(string name, DateTimeOffset at, string? detail = null)
     {
-        _events.Enqueue(new CallEventView(name, at, detail));
+        lock (_gate)
+        {
+            if (_events.Count < MaxEvents)
+            {
+                _events.Add(new CallEventView(name, at, detail));
+            }
+            else if (_omittedEvents.Count < MaxEvents || _omittedEvents.ContainsKey(name))
+            {
+                _omittedEvents[name] = _omittedEvents.GetValueOrDefault(name) + 1;
+            }
+            else
+            {
+                _omittedEvents["other"] = _omittedEvents.GetValueOrDefault("other") + 1;
+            }
+        }
+
         NotifyChanged();
     }
 
     public UtteranceRecord AddUtterance(Utterance utterance, DateTimeOffset at)
     {
-        var record = new UtteranceRecord(utterance, at, NotifyChanged);
-        _utterances.Enqueue(record);
+        UtteranceRecord record;
+        lock (_gate)
+        {
+            if (_utterances.Count >= MaxUtterances)
+            {
+                // The speaker still tracks it; the record only counts it.
+                _omittedUtterances++;
+                record = new UtteranceRecord(utterance, at, static () => { });
+            }
+            else
+            {
+                record = new UtteranceRecord(utterance, at, NotifyChanged);
+                _utterances.Add(record);
+            }
+        }
+
         NotifyChanged();
         return record;
     }
@@ -149,7 +203,10 @@ internal sealed class CallRecord
                 [.. _utterances.Select(u => u.ToView())],
                 [.. _callerSpeech],
                 [.. _events],
-                _mediaStatistics?.Invoke());
+                _mediaStatistics?.Invoke(),
+                _omittedEvents.Count + _omittedUtterances + _omittedCallerSpeech == 0
+                    ? null
+                    : new CallOmissions(new Dictionary<string, int>(_omittedEvents, StringComparer.Ordinal), _omittedUtterances, _omittedCallerSpeech));
         }
     }
 }

@@ -4,27 +4,48 @@ using VoiceAgent.Host.Storage;
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>
-/// Calls known to this process, newest last. Ended calls are kept (up to a limit) so their
-/// timelines stay readable through the API after hang-up. Every record is also kept durably by
-/// the <see cref="CallRecordStore"/>, which answers for calls of earlier runs.
+/// Calls known to this process. Ended calls are kept (up to <see cref="MaxRetained"/> calls in all)
+/// so their timelines stay readable through the API after hang-up; past the limit the ended calls
+/// that started longest ago go first, whatever is still live (a call that lasts hours must not stop
+/// pruning behind it; live calls are bounded by Sip:MaxConcurrentCalls). Every record is also kept
+/// durably by the <see cref="CallRecordStore"/>, which answers for calls of earlier runs.
 /// </summary>
 internal sealed class CallRegistry(CallRecordStore store)
 {
-    private const int MaxRetained = 1000;
+    public const int MaxRetained = 1000;
+
+    // Pruning sorts the ended calls, so it runs once per PruneSlack additions rather than on each one.
+    private const int PruneSlack = MaxRetained / 10;
     private readonly ConcurrentDictionary<string, CallRecord> _calls = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<string> _order = new();
+    private readonly Lock _pruning = new();
+
+    public int Count => _calls.Count;
 
     public void Add(CallRecord call)
     {
         call.ObserveChanges(store.Enqueue);
         store.Enqueue(call);
         _calls[call.Id] = call;
-        _order.Enqueue(call.Id);
-        while (_order.Count > MaxRetained && _order.TryPeek(out var oldest)
-            && _calls.TryGetValue(oldest, out var record) && record.State == CallState.Ended
-            && _order.TryDequeue(out oldest))
+        if (_calls.Count > MaxRetained + PruneSlack)
         {
-            _calls.TryRemove(oldest, out _);
+            Prune();
+        }
+    }
+
+    private void Prune()
+    {
+        lock (_pruning)
+        {
+            var excess = _calls.Count - MaxRetained;
+            if (excess <= 0)
+            {
+                return;
+            }
+
+            foreach (var ended in _calls.Values.Where(c => c.State == CallState.Ended).OrderBy(c => c.StartedAt).Take(excess))
+            {
+                _calls.TryRemove(ended.Id, out _);
+            }
         }
     }
 

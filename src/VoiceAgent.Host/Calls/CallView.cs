@@ -20,4 +20,5 @@ internal sealed record CallView(
     IReadOnlyList<UtteranceView> Utterances,
     IReadOnlyList<CallerSpeechView> CallerSpeech,
     IReadOnlyList<CallEventView> Events,
-    RtpStreamStatistics? Media);
+    RtpStreamStatistics? Media,
+    CallOmissions? Omitted = null);

@@ -13,4 +13,10 @@ namespace VoiceAgent.Host.Configuration;
 internal sealed record SipSettings(IPAddress ListenAddress, int Port, string PublicAddress, int MaxConcurrentCalls = 500, double InvitesPerSecondPerSource = 20, VoiceAgent.Telephony.Sip.Transport.TcpTransportOptions? Tcp = null)
 {
     public SipAdmissionSettings Admission { get; init; } = SipAdmissionSettings.Default;
+
+    /// <summary>Four hours: far beyond any real conversation with a voice agent, short enough that a call nobody ends frees its port and TTS session the same day.</summary>
+    public const int DefaultMaxCallDurationSeconds = 14_400;
+
+    /// <summary>Sip:MaxCallDurationSeconds: a call up this long (from its INVITE) is hung up with end reason max-duration (zero: no limit).</summary>
+    public TimeSpan MaxCallDuration { get; init; } = TimeSpan.FromSeconds(DefaultMaxCallDurationSeconds);
 }

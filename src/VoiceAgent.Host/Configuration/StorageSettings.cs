@@ -20,8 +20,29 @@ internal sealed record StorageSettings(string SqlitePath, string? PostgresConnec
             }
         }
 
-        return new StorageSettings(
-            Path.GetFullPath(reader.ReadString("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db"))),
-            postgres.Length == 0 ? null : postgres);
+        var sqlitePath = Path.GetFullPath(reader.ReadString("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db")));
+        if (postgres.Length == 0)
+        {
+            EnsureDirectory(sqlitePath);
+        }
+
+        return new StorageSettings(sqlitePath, postgres.Length == 0 ? null : postgres);
+    }
+
+    /// <summary>
+    /// Creates the database's directory now, so that a path that cannot hold one (a file in the way,
+    /// a read-only or full file system) stops start-up with one line naming the key, like any other
+    /// bad value, instead of failing later inside the host's start.
+    /// </summary>
+    private static void EnsureDirectory(string databasePath)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(databasePath)!);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ConfigurationException($"Storage:Sqlite:Path: cannot create the directory of {databasePath}: {ex.Message}");
+        }
     }
 }

@@ -56,7 +56,11 @@ internal sealed record VoiceAgentSettings(SipSettings Sip, RtpSettings Rtp, Medi
                         MaxConnectionsPerAddress: reader.ReadInt("Sip:MaxTcpConnectionsPerAddress", 32, 1, 100_000),
                         SendTimeout: TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpSendTimeoutSeconds", 10, 1, 300)),
                         MessageTimeout: TimeSpan.FromSeconds(reader.ReadInt("Sip:TcpMessageTimeoutSeconds", 10, 1, 300)))
-                    : null) { Admission = SipAdmissionSettings.Load(reader) },
+                    : null)
+            {
+                Admission = SipAdmissionSettings.Load(reader),
+                MaxCallDuration = TimeSpan.FromSeconds(reader.ReadInt("Sip:MaxCallDurationSeconds", SipSettings.DefaultMaxCallDurationSeconds, 0, 604_800)),
+            },
             new RtpSettings(portMin, portMax, TimeSpan.FromSeconds(reader.ReadInt("Rtp:InactivityTimeoutSeconds", 30, 0, 3600)), reader.ReadBool("Rtp:StrictSource", true)),
             media,
             tts,

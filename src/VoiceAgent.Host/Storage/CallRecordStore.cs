@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Threading.Channels;
 using VoiceAgent.Host.Calls;
@@ -5,25 +6,55 @@ using VoiceAgent.Host.Calls;
 namespace VoiceAgent.Host.Storage;
 
 /// <summary>
-/// Durable call records. Every change of a call is queued and written by one background writer,
-/// which coalesces bursts (a call changes many times a second while it speaks) into one
-/// transaction, so no call ever waits on the database. Calls still live at a crash are marked
-/// <c>host-restarted</c> on the next start. The backends are SQLite (default) and PostgreSQL.
+/// Durable call records. Every change of a call marks the call pending; one background writer
+/// writes the pending calls' newest state in one transaction, so no call ever waits on the
+/// database and a burst of changes to one call costs one write. A failed write (a full disk, an
+/// unreachable database) keeps the calls pending and is retried with back-off until it succeeds:
+/// nothing that happened during an outage is lost once the storage recovers. Calls still live at a
+/// crash are marked <c>host-restarted</c> on the next start. The backends are SQLite (default) and PostgreSQL.
 /// </summary>
 internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsyncDisposable
 {
     public const string CrashedReason = "host-restarted";
+
+    /// <summary>Calls with unwritten changes the store keeps through an outage (hours of calls at any realistic rate).</summary>
+    public const int MaxPendingCalls = 10_000;
+
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly Channel<CallRecord> _changes = Channel.CreateUnbounded<CallRecord>(new UnboundedChannelOptions { SingleReader = true });
+    private static readonly Counter<long> FailedWrites = HostMetrics.Meter.CreateCounter<long>("voiceagent.storage.write_failures", "{write}", "Call record writes that failed and are retried");
+    private static readonly Counter<long> Outages = HostMetrics.Meter.CreateCounter<long>("voiceagent.storage.outages", "{outage}", "Periods during which call records could not be written");
+    private static readonly Counter<long> Dropped = HostMetrics.Meter.CreateCounter<long>("voiceagent.storage.records_dropped", "{call}", "Call records never written: more calls pending than the store keeps, or still failing at shutdown");
+
+    // The newest state of a call is the record itself: one entry per call with unwritten changes, so the queue is bounded by calls, not by changes.
+    private readonly PendingCalls _pending = new(MaxPendingCalls);
+
+    // Wake-ups for the writer: capacity 1, DropWrite (a pending wake-up already covers every change), single reader.
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
 
     /// <summary>Where the records are, for the start-up log line.</summary>
     protected abstract string Location { get; }
 
+    /// <summary>Calls whose newest state is not yet written.</summary>
+    public int PendingCount => _pending.Count;
+
     public static string Serialize(CallView view) => JsonSerializer.Serialize(view, Json);
 
-    /// <summary>Queues the record for writing (called on every change; never blocks the call).</summary>
-    public void Enqueue(CallRecord record) => _changes.Writer.TryWrite(record);
+    /// <summary>Marks the record for writing (called on every change; never blocks the call).</summary>
+    public void Enqueue(CallRecord record)
+    {
+        if (!_pending.TryAdd(record))
+        {
+            Dropped.Add(1);
+            StorageLog.PendingFull(logger, record.Id, MaxPendingCalls);
+            return;
+        }
+
+        _wake.Writer.TryWrite(true);
+    }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -46,42 +77,92 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
 
     private async Task WriteLoopAsync()
     {
-        var batch = new Dictionary<string, CallRecord>(StringComparer.Ordinal);
-        while (await _changes.Reader.WaitToReadAsync())
+        var outage = new StorageOutage();
+        while (await _wake.Reader.WaitToReadAsync())
         {
-            batch.Clear();
-            while (_changes.Reader.TryRead(out var record))
+            _wake.Reader.TryRead(out _);
+            if (!await DrainAsync(outage))
             {
-                batch[record.Id] = record;
-            }
-
-            try
-            {
-                await WriteAsync([.. batch.Values.Select(r => r.ToView())]);
-            }
-            catch (Exception ex) when (ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                // A full disk or an unreachable database must not take calls down; the next change writes again.
-                StorageLog.WriteFailed(logger, ex);
+                return;
             }
         }
+
+        // Changes made while the wake-up channel completed (calls ending during shutdown).
+        await DrainAsync(outage);
     }
+
+    /// <summary>Writes until nothing is pending; false when it gave up at shutdown (the rest counted as dropped).</summary>
+    private async Task<bool> DrainAsync(StorageOutage outage)
+    {
+        while (_pending.Count > 0)
+        {
+            // Taken before the snapshot: a change after it marks the call pending again.
+            var batch = _pending.TakeAll();
+            try
+            {
+                await WriteAsync([.. batch.Select(r => r.ToView())]);
+                if (outage.End() is { } duration)
+                {
+                    StorageLog.Recovered(logger, duration.TotalSeconds, outage.Failures, _pending.Count + batch.Count);
+                }
+            }
+            catch (Exception ex) when (IsStorageFailure(ex))
+            {
+                FailedWrites.Add(1);
+                _pending.Return(batch);
+                if (outage.Begin())
+                {
+                    Outages.Add(1);
+                    StorageLog.OutageBegan(logger, _pending.Count, ex);
+                }
+                else
+                {
+                    StorageLog.StillFailing(logger, _pending.Count, ex.Message);
+                }
+
+                if (_stopping.IsCancellationRequested)
+                {
+                    Dropped.Add(_pending.Count);
+                    StorageLog.LostAtShutdown(logger, _pending.Count);
+                    return false;
+                }
+
+                try
+                {
+                    await Task.Delay(outage.NextDelay(FirstRetry, LastRetry), _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Shutting down: one last try.
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsStorageFailure(Exception ex)
+        => ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _changes.Writer.TryComplete();
+        _wake.Writer.TryComplete();
         if (_writer is not null)
         {
-            await _writer.WaitAsync(cancellationToken);
+            // A failing store keeps retrying until the host's shutdown timeout, then gives up (counted).
+            using var giveUp = cancellationToken.Register(_stopping.Cancel);
+            await _writer.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 
     public virtual async ValueTask DisposeAsync()
     {
-        _changes.Writer.TryComplete();
+        _wake.Writer.TryComplete();
+        await _stopping.CancelAsync();
         if (_writer is not null)
         {
             await _writer.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+
     }
 }

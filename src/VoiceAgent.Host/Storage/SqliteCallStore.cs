@@ -52,8 +52,9 @@ internal sealed class SqliteCallStore : CallRecordStore
         {
             throw new StartupException($"cannot open the call record database {_path} (Storage:Sqlite:Path): {ex.Message}");
         }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException)
         {
+            // A file where a directory should be, a read-only or full file system: one line, exit code 2.
             throw new StartupException($"cannot create the call record database {_path} (Storage:Sqlite:Path): {ex.Message}");
         }
     }

@@ -6,6 +6,18 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Call records in {Path}; {Crashed} call(s) live at the last stop marked host-restarted")]
     public static partial void Opened(ILogger logger, string path, int crashed);
 
-    [LoggerMessage(EventId = 501, Level = LogLevel.Error, Message = "Writing call records failed; they are written again with the next change")]
-    public static partial void WriteFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 510, Level = LogLevel.Error, Message = "Call records cannot be written ({Pending} call(s) waiting); retrying with back-off until the storage recovers")]
+    public static partial void OutageBegan(ILogger logger, int pending, Exception exception);
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Debug, Message = "Call records still cannot be written ({Pending} call(s) waiting): {Error}")]
+    public static partial void StillFailing(ILogger logger, int pending, string error);
+
+    [LoggerMessage(EventId = 512, Level = LogLevel.Warning, Message = "Call records written again after an outage of {Seconds:F1} s ({Failures} failed write(s)); {Calls} call(s) caught up")]
+    public static partial void Recovered(ILogger logger, double seconds, int failures, int calls);
+
+    [LoggerMessage(EventId = 513, Level = LogLevel.Error, Message = "Call record of {CallId} not kept: {Capacity} calls already wait for the storage")]
+    public static partial void PendingFull(ILogger logger, string callId, int capacity);
+
+    [LoggerMessage(EventId = 514, Level = LogLevel.Error, Message = "{Pending} call record(s) not written: the storage still failed at shutdown")]
+    public static partial void LostAtShutdown(ILogger logger, int pending);
 }

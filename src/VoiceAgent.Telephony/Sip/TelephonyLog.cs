@@ -89,4 +89,7 @@ internal static partial class TelephonyLog
 
     [LoggerMessage(1201, LogLevel.Error, "Media clock thread {Loop}: a stream failed its tick; further failures on this thread are only counted (voiceagent.media.clock.tick_failures)")]
     public static partial void ClockTickFailed(ILogger logger, Exception exception, int loop);
+
+    [LoggerMessage(1250, LogLevel.Warning, "Call {CallId}: SIP INFO faster than {PerSecond} per second; the excess is refused with 503 (counted in voiceagent.sip.info_rate_limited)")]
+    public static partial void InfoRateLimited(ILogger logger, string callId, double perSecond);
 }

@@ -45,5 +45,8 @@ internal interface IDialogCall
     /// <summary>A key pressed, carried in a SIP INFO body.</summary>
     void OnInfoDigit(Rtp.DtmfDigit digit);
 
+    /// <summary>The response refusing an INFO that came too fast for this dialog, or null to accept it.</summary>
+    Messages.SipResponse? RefuseInfo(Messages.SipRequest request, Microsoft.Extensions.Logging.ILogger logger);
+
     void End(CallEndReason reason);
 }

@@ -17,10 +17,12 @@ public abstract class SipCall : IDialogCall, ISipCall
     private readonly TaskCompletionSource<CallEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _ended = new();
     private readonly Channel<DtmfDigit> _infoDigits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+    private readonly DialogInfoLimiter _infoLimiter;
 
     private protected SipCall(SipUserAgent agent, SipHop remote, string? localSdp)
     {
         Agent = agent;
+        _infoLimiter = new DialogInfoLimiter(agent.Time);
         RemoteEndPoint = remote.EndPoint;
         Transport = remote.Transport;
         LocalSdp = localSdp;
@@ -81,6 +83,27 @@ public abstract class SipCall : IDialogCall, ISipCall
     SessionTimer? IDialogCall.Timer { get; set; }
 
     void IDialogCall.OnInfoDigit(DtmfDigit digit) => _infoDigits.Writer.TryWrite(digit);
+
+    /// <summary>INFO requests of this call refused because they came too fast (<see cref="DialogInfoLimiter"/>).</summary>
+    public int InfoRequestsRefused => _infoLimiter.RefusedCount;
+
+    Messages.SipResponse? IDialogCall.RefuseInfo(Messages.SipRequest request, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        if (_infoLimiter.TryAccept())
+        {
+            return null;
+        }
+
+        if (_infoLimiter.RefusedCount == 1)
+        {
+            TelephonyLog.InfoRateLimited(logger, CallId, DialogInfoLimiter.PerSecond);
+        }
+
+        // RFC 3261 §21.5.4: 503 with Retry-After fails this request only; the dialog and the call go on.
+        var response = SipResponseFactory.Create(request, 503, SipResponseFactory.ReasonPhrase(503));
+        response.Headers.Add(Messages.SipHeaderNames.RetryAfter, "1");
+        return response;
+    }
 
     void IDialogCall.UpdateLocalSdp(string sdp) => LocalSdp = sdp;
 

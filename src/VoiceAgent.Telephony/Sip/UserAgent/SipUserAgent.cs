@@ -256,6 +256,10 @@ public sealed partial class SipUserAgent
                     {
                         call.OnRemoteBye();
                     }
+                    else if (call.RefuseInfo(request, _logger) is { } tooFast)
+                    {
+                        return tooFast;
+                    }
                     else if (SipInfoDtmf.TryParse(request.ContentType, request.Body.Span, System.Diagnostics.Stopwatch.GetTimestamp(), out var digit))
                     {
                         call.OnInfoDigit(digit);
