@@ -41,4 +41,10 @@ internal static partial class ApplicationLog
 
     [LoggerMessage(EventId = 453, Level = LogLevel.Warning, Message = "Redirect to {Url} refused: {Reason}")]
     public static partial void RedirectRefused(ILogger logger, string url, string reason);
+
+    [LoggerMessage(EventId = 480, Level = LogLevel.Warning, Message = "Media stream to {Url} is not reading: its send queue is full, dropping caller audio frames (counted in voiceagent.stream.media.dropped)")]
+    public static partial void StreamSendQueueFull(ILogger logger, Uri url);
+
+    [LoggerMessage(EventId = 481, Level = LogLevel.Warning, Message = "Media stream playback queue full ({QueuedSeconds:F0} s of audio): dropping the application's audio (counted in voiceagent.stream.playback.dropped)")]
+    public static partial void StreamPlaybackFull(ILogger logger, double queuedSeconds);
 }

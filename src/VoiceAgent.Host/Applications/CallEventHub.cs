@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using VoiceAgent.Host.Applications.Verbs;
@@ -13,6 +14,9 @@ namespace VoiceAgent.Host.Applications;
 /// </summary>
 internal sealed class CallEventHub(CallContext call, Action<IReadOnlyList<CallVerb>> submit, Func<int>? pendingVerbs = null)
 {
+    private static readonly Counter<long> Dropped = HostMetrics.Meter.CreateCounter<long>(
+        "voiceagent.stream.events.dropped", "{event}", "Call events a slow WebSocket client lost (its 256-event queue was full; the oldest go).");
+
     private readonly ConcurrentDictionary<Channel<string>, byte> _subscribers = new();
 
     public CallContext Call { get; } = call;
@@ -34,7 +38,8 @@ internal sealed class CallEventHub(CallContext call, Action<IReadOnlyList<CallVe
     /// <summary>Events as JSON text until <see cref="Complete"/> or the subscription is disposed.</summary>
     public Subscription Subscribe()
     {
-        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        // 256 events per client, DropOldest (counted): a slow client loses its oldest events, never the call's. One reader, the client's forwarder.
+        var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true }, _ => Dropped.Add(1));
         _subscribers[channel] = 0;
         return new Subscription(this, channel);
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using VoiceAgent.Host.Applications.Verbs;
 using VoiceAgent.Host.Calls;
@@ -8,6 +9,9 @@ namespace VoiceAgent.Host.Applications;
 /// <summary>The verbs that take time: transfer, say, play, gather (with their barge-in listeners).</summary>
 internal sealed partial class WebhookCallScript
 {
+    private static readonly Counter<long> GatherDigitsDropped = HostMetrics.Meter.CreateCounter<long>(
+        "voiceagent.gather.digits.dropped", "{digit}", "Keys a gather did not take because 64 were already waiting.");
+
     /// <summary>
     /// Blind transfer by REFER (RFC 3515): the caller's phone calls the target; when the target
     /// answers our leg is done and we hang up. Returns true when the call was handed over.
@@ -91,7 +95,8 @@ internal sealed partial class WebhookCallScript
 
     private async Task GatherAsync(GatherVerb gather)
     {
-        var digits = Channel.CreateUnbounded<char>();
+        // 64 keys, DropNewest (counted): a gather keeps the first keys pressed; no caller types 64 ahead of it.
+        var digits = Channel.CreateBounded<char>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true }, _ => GatherDigitsDropped.Add(1));
         using var listener = Listen(signal =>
         {
             if (signal.Kind == CallSignalKind.Digit)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using VoiceAgent.Telephony.Media;
 using VoiceAgent.Telephony.Media.Vad;
@@ -12,7 +13,14 @@ namespace VoiceAgent.Host.Calls;
 /// </summary>
 internal sealed class CallSignalPump
 {
-    private readonly Channel<CallSignal> _signals = Channel.CreateUnbounded<CallSignal>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Far more keys and speech transitions than a script lets pile up unread; a script that never reads loses the oldest.</summary>
+    public const int Capacity = 256;
+
+    private static readonly Counter<long> Dropped = HostMetrics.Meter.CreateCounter<long>(
+        "voiceagent.call.signals.dropped", "{signal}", "Digits and speech transitions a call's script did not read in time (its 256-signal queue was full; the oldest go).");
+
+    // Capacity signals, DropOldest (counted): the digit and speech pumps never wait on a script that does not read. One reader, the script.
+    private readonly Channel<CallSignal> _signals = Channel.CreateBounded<CallSignal>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true }, _ => Dropped.Add(1));
     private readonly TimeProvider _time;
 
     private CallSignalPump(TimeProvider time) => _time = time;

@@ -93,12 +93,17 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
         // Up to 120 ms per packet (RFC 7587 allows Opus frames up to 120 ms).
         _decoded = new short[encoder.SampleRate * 120 / 1000];
         _reception = new RtpReceptionStatistics(encoder.ClockRate);
-        // Transitions are rare; if nobody reads them the oldest go.
-        _voiceActivity = Channel.CreateBounded<VoiceActivityEvent>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true });
+        // Transitions are rare; if nobody reads them the oldest go (counted).
+        _voiceActivity = Channel.CreateBounded<VoiceActivityEvent>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
+            _ => RtpStreamDrops.VoiceActivity.Add(1));
         Playout = new PlayoutBuffer(encoder.SampleRate);
         // Digits are few; a full queue means nobody reads them, so the oldest go (counted).
         _digits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(32) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true },
-            _ => Interlocked.Increment(ref _digitsDropped));
+            _ =>
+            {
+                Interlocked.Increment(ref _digitsDropped);
+                RtpStreamDrops.Digits.Add(1);
+            });
         LocalPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
@@ -160,7 +165,8 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     /// </summary>
     public ChannelReader<ReadOnlyMemory<short>> SubscribeCallerAudio(int capacityFrames = 50)
     {
-        var channel = Channel.CreateBounded<ReadOnlyMemory<short>>(new BoundedChannelOptions(capacityFrames) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true });
+        var channel = Channel.CreateBounded<ReadOnlyMemory<short>>(new BoundedChannelOptions(capacityFrames) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
+            _ => RtpStreamDrops.CallerAudio.Add(1));
         lock (_subscribers)
         {
             _subscribers.Add(channel);

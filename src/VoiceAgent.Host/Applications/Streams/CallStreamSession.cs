@@ -14,6 +14,9 @@ namespace VoiceAgent.Host.Applications.Streams;
 /// as binary messages (16-bit little-endian mono PCM, 20 ms each); from the client, a verb object or
 /// an array of verbs (the webhook contract's verbs, appended to the call's queue), or streamed text
 /// <c>{"type": "say.text", "text": "...", "final": false, "bargeIn": true}</c> spoken clause by clause.
+/// A client that stops reading holds at most one send: the caller's audio behind it is dropped oldest
+/// first by the call's bounded subscription (counted in voiceagent.rtp.caller_audio.dropped) and its
+/// events by the hub's (voiceagent.stream.events.dropped); memory does not grow.
 /// </summary>
 internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int audioRate, ILogger logger)
 {
@@ -179,6 +182,8 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
         var audio = stream.SubscribeCallerAudio();
         using var resampler = stream.Playout.SampleRate == audioRate ? null : new SoxrResampler(stream.Playout.SampleRate, audioRate);
         var pcm = new short[audioRate];
+        // One frame's bytes, reused: each send completes before the next frame is framed.
+        var bytes = new byte[pcm.Length * 2];
         try
         {
             await foreach (var frame in audio.ReadAllAsync(cancellationToken))
@@ -196,7 +201,8 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
 
                 if (count > 0)
                 {
-                    await SendAsync(ToLittleEndianBytes(pcm.AsSpan(0, count)), WebSocketMessageType.Binary, cancellationToken);
+                    var length = WriteLittleEndian(pcm.AsSpan(0, count), bytes);
+                    await SendAsync(bytes.AsMemory(0, length), WebSocketMessageType.Binary, cancellationToken);
                 }
             }
         }
@@ -205,22 +211,22 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
         }
     }
 
-    private static byte[] ToLittleEndianBytes(ReadOnlySpan<short> samples)
+    /// <summary>The binary audio frame: 16-bit little-endian PCM into <paramref name="destination"/>; returns its length.</summary>
+    internal static int WriteLittleEndian(ReadOnlySpan<short> samples, Span<byte> destination)
     {
-        var bytes = new byte[samples.Length * 2];
         for (var i = 0; i < samples.Length; i++)
         {
-            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), samples[i]);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt16LittleEndian(destination[(i * 2)..], samples[i]);
         }
 
-        return bytes;
+        return samples.Length * 2;
     }
 
     private Task SendErrorAsync(string error, CancellationToken cancellationToken)
         => SendAsync(Encoding.UTF8.GetBytes(new JsonObject { ["event"] = "call.error", ["callId"] = hub.Call.Record.Id, ["error"] = error }.ToJsonString()), WebSocketMessageType.Text, cancellationToken);
 
     /// <summary>One send at a time: WebSocket sends must not overlap.</summary>
-    private async Task SendAsync(byte[] payload, WebSocketMessageType type, CancellationToken cancellationToken)
+    private async Task SendAsync(ReadOnlyMemory<byte> payload, WebSocketMessageType type, CancellationToken cancellationToken)
     {
         await _send.WaitAsync(cancellationToken);
         try

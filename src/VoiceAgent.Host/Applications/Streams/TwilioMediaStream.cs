@@ -1,10 +1,9 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Telephony.Codecs;
 
@@ -16,13 +15,14 @@ namespace VoiceAgent.Host.Applications.Streams;
 /// as <c>media</c> (base64 μ-law, 8 kHz, 20 ms), <c>dtmf</c> and finally <c>stop</c>; it plays the
 /// <c>media</c> the application sends, echoes each <c>mark</c> once the audio before it has been sent
 /// (or dropped by a <c>clear</c>), and flushes playback on <c>clear</c>. The application closing the
-/// socket ends the call.
+/// socket ends the call. Everything sent goes through one bounded <see cref="WebSocketSendQueue"/>:
+/// a socket that stops reading loses caller audio frames (counted), and is aborted when an event no longer fits.
 /// </summary>
 internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logger)
 {
-    private readonly Channel<string> _outgoing = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly string _streamSid = "MZ" + Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
     private int _sequence;
+    private WebSocketSendQueue? _sender;
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -33,7 +33,8 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
             await socket.ConnectAsync(url, connectTimeout.Token);
         }
 
-        var sender = SendLoopAsync(socket);
+        _sender = new WebSocketSendQueue(socket, () => ApplicationLog.StreamSendQueueFull(logger, url));
+        var sender = SendLoopAsync(_sender);
         Send(new JsonObject { ["event"] = "connected", ["protocol"] = "Call", ["version"] = "1.0.0" });
         Send(Event("start", "start", new JsonObject
         {
@@ -74,7 +75,7 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
         {
             await stop.CancelAsync();
             Send(Event("stop", "stop", new JsonObject { ["accountSid"] = string.Empty, ["callSid"] = call.Record.Id }));
-            _outgoing.Writer.TryComplete();
+            _sender.Complete();
             await Task.WhenAll(upstream, digits, sender).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
             await CloseAsync(socket, receive);
         }
@@ -100,7 +101,10 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
 
     private async Task ReceiveAsync(ClientWebSocket socket)
     {
-        await using var playback = new StreamPlayback(call.Stream.Playout, name => Send(Event("mark", "mark", new JsonObject { ["name"] = name })));
+        await using var playback = new StreamPlayback(
+            call.Stream.Playout,
+            name => Send(Event("mark", "mark", new JsonObject { ["name"] = name })),
+            () => ApplicationLog.StreamPlaybackFull(logger, StreamPlayback.MaxQueuedBytes / 8000.0));
         {
             var buffer = new byte[64 * 1024];
             using var message = new MemoryStream();
@@ -123,13 +127,13 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
                     continue;
                 }
 
-                Handle(message.ToArray(), playback);
+                Handle(message.GetBuffer().AsSpan(0, (int)message.Length), playback);
                 message.SetLength(0);
             }
         }
     }
 
-    private void Handle(byte[] json, StreamPlayback playback)
+    private void Handle(ReadOnlySpan<byte> json, StreamPlayback playback)
     {
         JsonNode? node;
         try
@@ -162,10 +166,10 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
 
     private void QueueMedia(JsonNode message, StreamPlayback playback)
     {
-        byte[] mulaw;
+        string payload;
         try
         {
-            mulaw = Convert.FromBase64String(message["media"]?["payload"]?.GetValue<string>() ?? string.Empty);
+            payload = message["media"]?["payload"]?.GetValue<string>() ?? string.Empty;
         }
         catch (Exception ex) when (ex is FormatException or InvalidOperationException)
         {
@@ -173,7 +177,16 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
             return;
         }
 
-        playback.EnqueueMuLaw(mulaw);
+        // Decoded into a pooled buffer that the playback queue owns from here on.
+        var mulaw = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length * 3 / 4));
+        if (!Convert.TryFromBase64String(payload, mulaw, out var length))
+        {
+            ArrayPool<byte>.Shared.Return(mulaw);
+            ApplicationLog.StreamMessageIgnored(logger, "media payload is not a base64 string");
+            return;
+        }
+
+        playback.EnqueueMuLaw(mulaw, length);
     }
 
     private async Task SendCallerAudioAsync(CancellationToken cancellationToken)
@@ -181,6 +194,7 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
         var audio = call.Stream.SubscribeCallerAudio();
         using var resampler = call.Stream.Playout.SampleRate == 8000 ? null : new SoxrResampler(call.Stream.Playout.SampleRate, 8000);
         var pcm8k = new short[8000];
+        var mulaw = new byte[pcm8k.Length];
         var chunk = 0;
         var started = TimeProvider.System.GetTimestamp();
         try
@@ -193,15 +207,8 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
                     continue;
                 }
 
-                var mulaw = new byte[count];
                 G711MuLawCodec.Instance.Encode(pcm8k.AsSpan(0, count), mulaw);
-                Send(Event("media", "media", new JsonObject
-                {
-                    ["track"] = "inbound",
-                    ["chunk"] = (++chunk).ToString(CultureInfo.InvariantCulture),
-                    ["timestamp"] = ((long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
-                    ["payload"] = Convert.ToBase64String(mulaw),
-                }));
+                _sender!.Enqueue(TwilioMediaMessage.Rent(_streamSid, Interlocked.Increment(ref _sequence), ++chunk, (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, mulaw.AsSpan(0, count)));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -240,22 +247,13 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
         ["streamSid"] = _streamSid,
     };
 
-    private void Send(JsonObject message) => _outgoing.Writer.TryWrite(message.ToJsonString());
+    private void Send(JsonObject message) => _sender?.Enqueue(PooledMessage.FromText(message.ToJsonString()));
 
-    /// <summary>One writer on the socket: WebSocket sends must not overlap.</summary>
-    private async Task SendLoopAsync(ClientWebSocket socket)
+    private async Task SendLoopAsync(WebSocketSendQueue sender)
     {
         try
         {
-            await foreach (var message in _outgoing.Reader.ReadAllAsync())
-            {
-                if (socket.State != WebSocketState.Open)
-                {
-                    continue;
-                }
-
-                await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-            }
+            await sender.RunAsync();
         }
         catch (WebSocketException ex)
         {

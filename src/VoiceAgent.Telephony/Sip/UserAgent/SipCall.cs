@@ -16,7 +16,11 @@ public abstract class SipCall : IDialogCall, ISipCall
 {
     private readonly TaskCompletionSource<CallEndReason> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _ended = new();
-    private readonly Channel<DtmfDigit> _infoDigits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest });
+    private static readonly System.Diagnostics.Metrics.Counter<long> InfoDigitsDropped = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.sip.info_digits.dropped", "{digit}", "SIP INFO digits dropped because the call's 64-digit queue was full (the oldest go).");
+
+    // 64 digits, DropOldest (counted): a peer's INFO requests never wait on a script that does not read.
+    private readonly Channel<DtmfDigit> _infoDigits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest }, _ => InfoDigitsDropped.Add(1));
     private readonly DialogInfoLimiter _infoLimiter;
 
     private protected SipCall(SipUserAgent agent, SipHop remote, string? localSdp)
