@@ -33,9 +33,25 @@ public sealed partial class SipUserAgent
         return Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(_tagSalt, text), 0, 6).ToLowerInvariant();
     }
 
-    /// <summary>Trunks and Sip:TrustedSources: exempt from the per-source limits.</summary>
+    /// <summary>Trunks, the registrars we are registered with, and Sip:TrustedSources: exempt from the per-source limits.</summary>
     private bool IsExempt(IPAddress source)
-        => _trust.IsTrusted(source) || _registrations.Keys.Any(r => source.Equals(r.RegistrarAddress));
+    {
+        if (_trust.IsTrusted(source))
+        {
+            return true;
+        }
+
+        // Enumerating the dictionary itself takes no lock and copies nothing (its Keys property does both).
+        foreach (var registration in _registrations)
+        {
+            if (source.Equals(registration.Key.RegistrarAddress))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether <paramref name="source"/> may start a call under Sip:InboundFrom.</summary>
     private bool MayCall(IPAddress source) => Options.InboundFrom == InboundPolicy.Any || IsExempt(source);
