@@ -82,22 +82,6 @@ public sealed partial class SipUserAgent
         await resolving.ConfigureAwait(false);
     }
 
-    /// <summary>Trunk proxies named by host name: looked up now and every five minutes, so a trunk that moves stays trusted.</summary>
-    private async Task ResolveTrunksAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await _trust.ResolveAsync(AddressFamily, cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMinutes(5), Time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private async ValueTask ProcessAsync(SipInbound inbound, CancellationToken cancellationToken)
     {
         switch (inbound.Message)
@@ -178,35 +162,6 @@ public sealed partial class SipUserAgent
         TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), answer.StatusCode, answer.ReasonPhrase);
         await transaction.SendResponseAsync(answer).ConfigureAwait(false);
     }
-
-    /// <summary>The answer when it needs no transaction: nothing was done that a retransmission could repeat; null otherwise.</summary>
-    private SipResponse? StatelessAnswer(SipRequest request)
-    {
-        if (_rules.Check(request) is { } refused)
-        {
-            return refused;
-        }
-
-        switch (request.Method)
-        {
-            case SipMethods.Options:
-                var options = SipResponseFactory.Create(request, 200, "OK", StatelessTag(request));
-                options.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
-                options.Headers.Add(SipHeaderNames.Accept, "application/sdp");
-                options.Headers.Add(SipHeaderNames.Supported, string.Empty);
-                return options;
-            case SipMethods.Cancel:
-                return TransactionKey.ForCancelledInvite(request) is { } inviteKey && _callsByInvite.ContainsKey(inviteKey) ? null : NoSuchCall(request);
-            case SipMethods.Notify:
-                return FindCall(request) is { Refer: not null } ? null : NoSuchCall(request);
-            case SipMethods.Update or SipMethods.Bye or SipMethods.Info:
-                return FindCall(request) is not null ? null : NoSuchCall(request);
-            default:
-                return _rules.NotSupported(request, StatelessTag(request));
-        }
-    }
-
-    private SipResponse NoSuchCall(SipRequest request) => SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), StatelessTag(request));
 
     /// <summary>The answer to a request that acts on a call; the call may have ended since <see cref="StatelessAnswer"/> found it.</summary>
     private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)
