@@ -230,8 +230,17 @@ public sealed partial class SipUserAgent
         // Everything that refuses an INVITE is decided before any state is kept, and answered
         // statelessly: no 100 Trying, no transaction, no timer G retransmitting the refusal for 32 s.
         SipNameAddress.TryParse(invite.To!, out var to);
-        var refusal = _rules.CheckInvite(invite) ?? (to!.Tag is null ? CheckSessionInterval(invite) : FindCall(invite) is null ? NoSuchCall(invite) : null);
-        if (refusal is null && to!.Tag is null)
+        var inDialog = to!.Tag is not null;
+        var refusal = _rules.CheckInvite(invite) ?? (inDialog ? (FindCall(invite) is null ? NoSuchCall(invite) : null) : CheckSessionInterval(invite));
+        if (refusal is not null || inDialog)
+        {
+            // Re-INVITEs and refused INVITEs count against the source's request rate like any other request.
+            if (!AdmitRequest(invite, remote.EndPoint))
+            {
+                return;
+            }
+        }
+        else
         {
             refusal = Admit(invite, remote.EndPoint);
         }
@@ -249,7 +258,7 @@ public sealed partial class SipUserAgent
         // §17.2.1: 100 Trying at once, so the caller stops retransmitting while the host decides.
         await transaction.SendResponseAsync(SipResponseFactory.Create(invite, 100, "Trying")).ConfigureAwait(false);
 
-        if (to!.Tag is not null)
+        if (inDialog)
         {
             // A re-INVITE (RFC 3261 §14.2): a new offer goes to the host (hold, resume, new address);
             // without one, or without a handler, the session is refreshed with our current description.
