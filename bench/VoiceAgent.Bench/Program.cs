@@ -9,5 +9,6 @@ return (args.Length > 0 ? args[0] : string.Empty) switch
     "compare" => await BaresipComparisonBenchmark.RunAsync(args),
     "setups" => await CallSetupBenchmark.RunAsync(args),
     "firstcall" => await FirstCallPacingBenchmark.RunAsync(args),
+    "sipcost" => await SipMessageCostBenchmark.RunAsync(args),
     _ => await FirstAudioBenchmark.RunAsync(args),
 };

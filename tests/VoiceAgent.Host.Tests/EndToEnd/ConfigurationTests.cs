@@ -26,6 +26,10 @@ public sealed class ConfigurationTests
     [InlineData("--Rtp:PortMin=30000", "Rtp:PortMax")]
     [InlineData("--Tts:Engine=nope", "Tts:Engine")]
     [InlineData("--Tts:Speed=9", "Tts:Speed")]
+    [InlineData("--Sip:InboundFrom=everyone", "Sip:InboundFrom")]
+    [InlineData("--Sip:TrustedSources=10.0.0.0/99", "Sip:TrustedSources")]
+    [InlineData("--Sip:MaxCallsPerSource=-1", "Sip:MaxCallsPerSource")]
+    [InlineData("--Sip:RequestsPerSecondPerSource=fast", "Sip:RequestsPerSecondPerSource")]
     public void Invalid_values_stop_start_up_with_a_message_naming_the_key(string argument, string key)
     {
         var error = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build([argument]));

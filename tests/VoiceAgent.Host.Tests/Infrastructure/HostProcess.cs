@@ -24,6 +24,9 @@ internal sealed class HostProcess : IAsyncDisposable
 
     public int SipPort { get; }
 
+    /// <summary>The host's process id (for /proc/&lt;pid&gt;/status VmRSS and /proc/&lt;pid&gt;/stat CPU times).</summary>
+    public int ProcessId => _process.Id;
+
     public HttpClient Http { get; }
 
     public string Uri(string user = "bot") => $"sip:{user}@127.0.0.1:{SipPort}";

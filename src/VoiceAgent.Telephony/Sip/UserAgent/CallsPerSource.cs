@@ -48,13 +48,4 @@ internal sealed class CallsPerSource
             }
         }
     }
-
-    /// <summary>Calls from <paramref name="source"/> now.</summary>
-    public int CountFor(IPAddress source)
-    {
-        lock (_gate)
-        {
-            return _calls.GetValueOrDefault(source);
-        }
-    }
 }

@@ -15,27 +15,27 @@ public sealed partial class SipUserAgent
     private static readonly Counter<long> Refused = TelephonyMetrics.Meter.CreateCounter<long>(
         "voiceagent.sip.refused", "{request}", "Requests refused at admission, by reason (policy, call_limit, source_calls, invite_rate, request_rate).");
 
-    private static readonly Counter<long> Stateless = TelephonyMetrics.Meter.CreateCounter<long>(
-        "voiceagent.sip.stateless_responses", "{response}", "Responses sent without a server transaction (OPTIONS, refusals, errors).");
-
     private readonly CallsPerSource _callsPerSource = new();
 
-    // Secret per process: stateless To tags cannot be predicted from the request alone.
-    private readonly byte[] _tagSalt = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
-
-    /// <summary>
-    /// The To tag of a stateless response: derived from the request (Call-ID, From, top Via) like
-    /// Kamailio's sl tags, so a retransmitted request answered again gets the same tag without any state.
-    /// </summary>
-    private string StatelessTag(SipRequest request)
-    {
-        var text = System.Text.Encoding.UTF8.GetBytes($"{request.CallId}|{request.From}|{request.TopVia}|{request.Method}");
-        return Convert.ToHexString(System.Security.Cryptography.HMACSHA256.HashData(_tagSalt, text), 0, 6).ToLowerInvariant();
-    }
-
-    /// <summary>Trunks and Sip:TrustedSources: exempt from the per-source limits.</summary>
+    /// <summary>Trunks, the registrars we are registered with, and Sip:TrustedSources: exempt from the per-source limits.</summary>
     private bool IsExempt(IPAddress source)
-        => _trust.IsTrusted(source) || _registrations.Keys.Any(r => source.Equals(r.RegistrarAddress));
+    {
+        if (_trust.IsTrusted(source))
+        {
+            return true;
+        }
+
+        // Enumerating the dictionary itself takes no lock and copies nothing (its Keys property does both).
+        foreach (var registration in _registrations)
+        {
+            if (source.Equals(registration.Key.RegistrarAddress))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Whether <paramref name="source"/> may start a call under Sip:InboundFrom.</summary>
     private bool MayCall(IPAddress source) => Options.InboundFrom == InboundPolicy.Any || IsExempt(source);
@@ -99,10 +99,19 @@ public sealed partial class SipUserAgent
         return response;
     }
 
-    /// <summary>Sends a response with no transaction behind it (RFC 3261 §8.2.7 stateless UAS behaviour): a retransmitted request is simply answered again.</summary>
-    private ValueTask SendStatelessAsync(SipResponse response, IPEndPoint remote, Transport.SipTransportKind transport)
+    /// <summary>Trunk proxies named by host name: looked up now and every five minutes, so a trunk that moves stays trusted.</summary>
+    private async Task ResolveTrunksAsync(CancellationToken cancellationToken)
     {
-        Stateless.Add(1);
-        return SendQuietlyAsync(response, DestinationOf(remote, transport));
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await _trust.ResolveAsync(AddressFamily, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMinutes(5), Time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 }

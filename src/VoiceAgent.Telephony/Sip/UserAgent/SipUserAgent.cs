@@ -82,22 +82,6 @@ public sealed partial class SipUserAgent
         await resolving.ConfigureAwait(false);
     }
 
-    /// <summary>Trunk proxies named by host name: looked up now and every five minutes, so a trunk that moves stays trusted.</summary>
-    private async Task ResolveTrunksAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                await _trust.ResolveAsync(AddressFamily, cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMinutes(5), Time, cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     private async ValueTask ProcessAsync(SipInbound inbound, CancellationToken cancellationToken)
     {
         switch (inbound.Message)
@@ -179,35 +163,6 @@ public sealed partial class SipUserAgent
         await transaction.SendResponseAsync(answer).ConfigureAwait(false);
     }
 
-    /// <summary>The answer when it needs no transaction: nothing was done that a retransmission could repeat; null otherwise.</summary>
-    private SipResponse? StatelessAnswer(SipRequest request)
-    {
-        if (_rules.Check(request) is { } refused)
-        {
-            return refused;
-        }
-
-        switch (request.Method)
-        {
-            case SipMethods.Options:
-                var options = SipResponseFactory.Create(request, 200, "OK", StatelessTag(request));
-                options.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
-                options.Headers.Add(SipHeaderNames.Accept, "application/sdp");
-                options.Headers.Add(SipHeaderNames.Supported, string.Empty);
-                return options;
-            case SipMethods.Cancel:
-                return TransactionKey.ForCancelledInvite(request) is { } inviteKey && _callsByInvite.ContainsKey(inviteKey) ? null : NoSuchCall(request);
-            case SipMethods.Notify:
-                return FindCall(request) is { Refer: not null } ? null : NoSuchCall(request);
-            case SipMethods.Update or SipMethods.Bye or SipMethods.Info:
-                return FindCall(request) is not null ? null : NoSuchCall(request);
-            default:
-                return _rules.NotSupported(request, StatelessTag(request));
-        }
-    }
-
-    private SipResponse NoSuchCall(SipRequest request) => SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), StatelessTag(request));
-
     /// <summary>The answer to a request that acts on a call; the call may have ended since <see cref="StatelessAnswer"/> found it.</summary>
     private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)
     {
@@ -279,8 +234,17 @@ public sealed partial class SipUserAgent
         // Everything that refuses an INVITE is decided before any state is kept, and answered
         // statelessly: no 100 Trying, no transaction, no timer G retransmitting the refusal for 32 s.
         SipNameAddress.TryParse(invite.To!, out var to);
-        var refusal = _rules.CheckInvite(invite) ?? (to!.Tag is null ? CheckSessionInterval(invite) : FindCall(invite) is null ? NoSuchCall(invite) : null);
-        if (refusal is null && to!.Tag is null)
+        var inDialog = to!.Tag is not null;
+        var refusal = _rules.CheckInvite(invite) ?? (inDialog ? (FindCall(invite) is null ? NoSuchCall(invite) : null) : CheckSessionInterval(invite));
+        if (refusal is not null || inDialog)
+        {
+            // Re-INVITEs and refused INVITEs count against the source's request rate like any other request.
+            if (!AdmitRequest(invite, remote.EndPoint))
+            {
+                return;
+            }
+        }
+        else
         {
             refusal = Admit(invite, remote.EndPoint);
         }
@@ -298,7 +262,7 @@ public sealed partial class SipUserAgent
         // §17.2.1: 100 Trying at once, so the caller stops retransmitting while the host decides.
         await transaction.SendResponseAsync(SipResponseFactory.Create(invite, 100, "Trying")).ConfigureAwait(false);
 
-        if (to!.Tag is not null)
+        if (inDialog)
         {
             // A re-INVITE (RFC 3261 §14.2): a new offer goes to the host (hold, resume, new address);
             // without one, or without a handler, the session is refreshed with our current description.

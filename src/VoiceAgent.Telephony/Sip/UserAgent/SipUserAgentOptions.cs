@@ -19,7 +19,7 @@ public sealed record SipUserAgentOptions(string PublicAddress, int Port)
     /// <summary>New INVITEs per second allowed from one source address (burst of 4x); 0 = no limit.</summary>
     public double InvitesPerSecondPerSource { get; init; }
 
-    /// <summary>Who may start calls (Sip:InboundFrom); trunks and <see cref="TrustedSources"/> always may.</summary>
+    /// <summary>Who may start calls (Sip:InboundFrom; the host's default is <see cref="InboundPolicy.Trusted"/>); trunks and <see cref="TrustedSources"/> always may.</summary>
     public InboundPolicy InboundFrom { get; init; } = InboundPolicy.Any;
 
     /// <summary>Networks trusted like a trunk (Sip:TrustedSources): they may call under <see cref="InboundPolicy.Trusted"/> and skip the per-source limits.</summary>

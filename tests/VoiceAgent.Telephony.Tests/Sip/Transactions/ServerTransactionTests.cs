@@ -124,6 +124,21 @@ public sealed class ServerTransactionTests
     }
 
     [Fact]
+    public async Task Non_invite_over_a_reliable_transport_ends_as_its_final_response_is_sent()
+    {
+        var request = Request("BYE");
+        var transaction = new NonInviteServerTransaction("k", Send, Timers, _time, _terminated.Add, reliable: true);
+
+        await transaction.SendResponseAsync(Response(request, 200));
+        transaction.OnRequestRetransmission();
+
+        // RFC 3261 §17.2.2: timer J is 0 over TCP, so nothing is kept for 64*T1.
+        Assert.Equal([200], SentStatuses());
+        Assert.Equal(NonInviteServerTransactionState.Terminated, transaction.State);
+        Assert.Same(transaction, Assert.Single(_terminated));
+    }
+
+    [Fact]
     public async Task Non_invite_client_retransmits_with_timer_e_and_gives_up_at_timer_f()
     {
         var bye = Request("BYE");

@@ -78,6 +78,26 @@ public sealed class SipAdmissionTests
     }
 
     [Fact]
+    public async Task A_trunk_proxy_is_exempt_from_the_per_source_cap_and_may_call_under_the_trusted_policy()
+    {
+        var (transport, handler, stop, loop) = Start(new SipUserAgentOptions("127.0.0.1", 5060)
+        {
+            InboundFrom = InboundPolicy.Trusted,
+            MaxCallsPerSource = 1,
+            TrunkProxies = [new VoiceAgent.Telephony.Sip.Transport.SipNextHop("192.0.2.10", 5060, VoiceAgent.Telephony.Sip.Transport.SipTransportKind.Udp)],
+        });
+
+        for (var i = 0; i < 3; i++)
+        {
+            transport.Inject(Invite($"t{i}"), Alice);
+            Assert.Equal($"t{i}", (await handler.NextCallAsync()).CallId);
+        }
+
+        await stop.CancelAsync();
+        await loop;
+    }
+
+    [Fact]
     public async Task Under_the_trusted_policy_an_unknown_source_gets_403_and_a_trusted_network_gets_in()
     {
         var (transport, handler, stop, loop) = Start(new SipUserAgentOptions("127.0.0.1", 5060)
