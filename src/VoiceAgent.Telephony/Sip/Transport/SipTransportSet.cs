@@ -13,7 +13,10 @@ public sealed class SipTransportSet : ISipTransport
 {
     private readonly UdpSipTransport _udp;
     private readonly TcpSipTransport? _tcp;
-    private readonly Channel<SipInbound> _incoming = Channel.CreateBounded<SipInbound>(new BoundedChannelOptions(1024) { SingleReader = true });
+    // Bounded (64), WriteAsync from one pump per transport, one reader (the user agent). Kept short on
+    // purpose: blocked pumps take turns for each free slot, so a UDP message waits behind at most ~64
+    // others however many a TCP flood has queued in its own transport (1024 there: its back-pressure).
+    private readonly Channel<SipInbound> _incoming = Channel.CreateBounded<SipInbound>(new BoundedChannelOptions(64) { SingleReader = true });
     private readonly Task _pumps;
 
     private SipTransportSet(UdpSipTransport udp, TcpSipTransport? tcp)

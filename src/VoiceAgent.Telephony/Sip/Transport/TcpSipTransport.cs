@@ -21,16 +21,18 @@ namespace VoiceAgent.Telephony.Sip.Transport;
 /// </summary>
 public sealed class TcpSipTransport : ISipTransport
 {
+    private static readonly Counter<long> Refused = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.sip.tcp.refused", "{connection}", "TCP connections refused, by reason (host_limit, address_limit, outbound_limit)");
+
     private readonly Socket _listener;
     private readonly TcpTransportOptions _options;
     private readonly int _maxMessageSize;
     private readonly ILogger _logger;
-    private static readonly Counter<long> Refused = TelephonyMetrics.Meter.CreateCounter<long>(
-        "voiceagent.sip.tcp.refused", "{connection}", "TCP connections refused, by reason (host_limit, address_limit, outbound_limit)");
 
     // Bounded, WriteAsync: a full channel slows the connections' readers (TCP back-pressure), nothing is dropped; one reader (the transport set's pump).
     private readonly Channel<SipInbound> _incoming = Channel.CreateBounded<SipInbound>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly ConcurrentDictionary<IPEndPoint, SipTcpConnection> _connections = new();
+    // Every running connection, also one whose table entry a later connection from the same address took over.
     private readonly ConcurrentDictionary<SipTcpConnection, Task> _readers = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly TcpConnectionBudget _budget;
@@ -192,13 +194,16 @@ public sealed class TcpSipTransport : ISipTransport
     /// <summary>Runs the connection; when it ends, forgets it and returns its place in the budget.</summary>
     private void Start(SipTcpConnection connection)
     {
-        _readers[connection] = Task.Run(async () =>
+        // Filed before it starts: a run that ends at once (a refused connect) must still find its entry to remove.
+        var run = new Task<Task>(async () =>
         {
             await connection.RunAsync(_incoming.Writer, _maxMessageSize).ConfigureAwait(false);
             _connections.TryRemove(new KeyValuePair<IPEndPoint, SipTcpConnection>(connection.Remote, connection));
             _budget.Release(connection);
             _readers.TryRemove(connection, out _);
         });
+        _readers[connection] = run.Unwrap();
+        run.Start(TaskScheduler.Default);
     }
 
     /// <summary>Closes connections idle by whole messages, and those whose message is not whole in time (slowloris).</summary>
@@ -211,7 +216,7 @@ public sealed class TcpSipTransport : ISipTransport
             while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
             {
                 var now = Environment.TickCount64;
-                foreach (var connection in _connections.Values)
+                foreach (var connection in _readers.Keys)
                 {
                     var started = connection.MessageStarted;
                     if (started != 0 && now - started > (long)_options.Message.TotalMilliseconds)
@@ -237,7 +242,7 @@ public sealed class TcpSipTransport : ISipTransport
         _listener.Dispose();
         await _acceptLoop.ConfigureAwait(false);
         await _sweep.ConfigureAwait(false);
-        foreach (var connection in _connections.Values)
+        foreach (var connection in _readers.Keys)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
         }
