@@ -70,6 +70,28 @@ public sealed partial class MediaAdversarialTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_caller_behind_nat_is_learned_after_four_in_sequence_packets_and_gets_the_call_audio()
+    {
+        // Its SDP names a private address (127.0.0.99 here, where nobody listens); its packets come from its NAT mapping.
+        await using var host = await RunningHost.StartAsync();
+        using var privateAddress = new PacketCounter(new IPEndPoint(IPAddress.Parse("127.0.0.99"), 0));
+        using var caller = new ScriptedCaller(IPAddress.Loopback, IPAddress.Parse("127.0.0.99"), privateAddress.EndPoint.Port);
+        using var callerMedia = new PacketCounter(caller.Rtp);
+
+        var answer = await caller.InviteAsync(host.SipEndPoint, TimeSpan.FromSeconds(10));
+        await caller.AckAsync(answer);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await caller.TalkAsync(new IPEndPoint(IPAddress.Loopback, answer.MediaPort), TimeSpan.FromSeconds(3), stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+        var call = Assert.Single(await host.GetCallsAsync());
+        output.WriteLine($"caller received {callerMedia.Received} packets at its NAT address, {privateAddress.Received} went to its SDP address before learning; host rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}");
+
+        Assert.True(callerMedia.Received >= 100, $"the caller received {callerMedia.Received} packets in 3 s");
+        Assert.Equal(3, call.Media.PacketsRejected); // the probation: the 4th in-sequence packet is admitted
+        Assert.Equal("answered", call.State);
+    }
+
+    [Fact]
     public async Task An_invite_never_acknowledged_sends_no_rtp_or_rtcp_to_the_address_its_sdp_names()
     {
         // The inactivity timeout (30 s) would end the call just before the ACK timeout: off, so the whole window is watched.
