@@ -57,16 +57,28 @@ public sealed partial class MediaAdversarialTests(ITestOutputHelper output)
             spoofed++;
         }
 
+        // And RTCP receiver reports (RFC 3550 §6.4.2, no report block) on the RTCP port: they must not count as the peer's.
+        var report = new byte[8];
+        report[0] = 0x80;
+        report[1] = 201;
+        report[3] = 1;
+        BinaryPrimitives.WriteUInt32BigEndian(report.AsSpan(4), ScriptedCaller.Ssrc);
+        for (var i = 0; i < 5; i++)
+        {
+            await attacker.SendAsync(report, new IPEndPoint(IPAddress.Loopback, answer.MediaPort + 1));
+        }
+
         await talking.WaitAsync(TimeSpan.FromSeconds(10));
         await Task.Delay(300); // the last spoofed packets are counted on arrival
         var call = Assert.Single(await host.GetCallsAsync());
-        output.WriteLine($"attacker sent {spoofed}, received {attacker.Received} packets from the host; caller received {callerMedia.Received}; host rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}");
+        output.WriteLine($"attacker sent {spoofed}, received {attacker.Received} packets from the host; caller received {callerMedia.Received}; host rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}; RTCP reports sent {call.Media.Rtcp?.ReportsSent}, received {call.Media.Rtcp?.ReportsReceived}");
 
         Assert.Equal(0, attacker.Received);
         Assert.True(callerMedia.Received >= 100, $"the caller received {callerMedia.Received} packets in 5 s");
         Assert.Equal("answered", call.State);
         Assert.DoesNotContain(call.Events, e => e.Name == "dtmf");
         Assert.Equal(spoofed, call.Media.PacketsRejected);
+        Assert.Equal(0, call.Media.Rtcp?.ReportsReceived ?? 0);
     }
 
     [Fact]
