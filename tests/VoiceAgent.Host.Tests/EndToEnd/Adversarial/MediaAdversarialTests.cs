@@ -82,6 +82,52 @@ public sealed partial class MediaAdversarialTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_scanner_spraying_audio_and_hash_keys_at_every_rtp_port_neither_hangs_up_baresip_nor_gets_its_audio()
+    {
+        // The attacker does not know the call's port: it sprays every even port of the range, in sequence, as an RTP Bleed scanner does.
+        var (min, max) = FreePorts.UdpRange(40);
+        await using var host = await RunningHost.StartAsync($"--Rtp:PortMin={min}", $"--Rtp:PortMax={max}", "--Inbound:Greeting=Hello, you have reached the test line. Please hold on while nothing happens.");
+        using var phone = new BaresipPhone();
+        using var attacker = new PacketCounter(new IPEndPoint(AttackerAddress, 0));
+        var calling = phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(8));
+        await Task.Delay(2000); // the call is up and baresip's media flows
+
+        var spoofed = 0;
+        for (var round = 0; round < 150; round++) // 3 s, every 20 ms
+        {
+            for (var port = min + (min & 1); port <= max; port += 2)
+            {
+                var sequence = (ushort)(1000 + round);
+                var packet = round % 10 < 6
+                    ? Rtp(0, sequence, (uint)(round * 160), 0xBADBAD)
+                    : Rtp(101, sequence, 80_000 + (uint)(round / 10 * 1600), 0xBADBAD, marker: round % 10 == 6, payloadLength: 4);
+                if (packet.Length == 16)
+                {
+                    packet[12] = 11; // '#'
+                    packet[13] = (byte)(round % 10 == 6 ? 0x0A : 0x8A);
+                    BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(14), 800);
+                }
+
+                await attacker.SendAsync(packet, new IPEndPoint(IPAddress.Loopback, port));
+                spoofed++;
+            }
+
+            await Task.Delay(20);
+        }
+
+        var result = await calling.WaitAsync(TimeSpan.FromSeconds(20));
+        var call = await host.WaitForCallAsync(c => c.State == "ended", TimeSpan.FromSeconds(5));
+        output.WriteLine($"scanner sent {spoofed} packets to {(max - min) / 2 + 1} ports, received {attacker.Received}; the call rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}, sent {call.Media.PacketsSent}; ended {call.EndReason} after {result.Elapsed.TotalSeconds:F1} s");
+
+        Assert.True(result.Heard is not null, "baresip recorded nothing: no call was established.\n" + result.Output);
+        Assert.Equal(0, attacker.Received);
+        Assert.DoesNotContain(call.Events, e => e.Name == "dtmf");
+        Assert.NotEqual("local-hangup", call.EndReason); // baresip hung up at its -t limit; the host never did
+        Assert.True(call.Media.PacketsRejected >= 150, $"{call.Media.PacketsRejected} packets rejected by the call");
+        Assert.True(AudioAnalysis.SpeechSeconds(result.Heard!, TimeSpan.Zero, TimeSpan.FromSeconds(7)) > 1.0, "baresip heard too little of the greeting");
+    }
+
+    [Fact]
     public async Task A_caller_behind_nat_is_learned_after_four_in_sequence_packets_and_gets_the_call_audio()
     {
         // Its SDP names a private address (127.0.0.99 here, where nobody listens); its packets come from its NAT mapping.
