@@ -56,7 +56,8 @@ internal sealed class RtpSourceFilter
     {
         _strict = strict;
         _signalled = signalled.Serialize();
-        _candidate = new SocketAddress(signalled.AddressFamily == AddressFamily.InterNetworkV6 ? AddressFamily.InterNetworkV6 : AddressFamily.InterNetwork);
+        // Room for either family: the source of a packet need not be of the SDP address's family.
+        _candidate = new SocketAddress(AddressFamily.InterNetworkV6);
     }
 
     /// <summary>The source the stream latched to last (a copy: send there), null before the first.</summary>
@@ -74,7 +75,7 @@ internal sealed class RtpSourceFilter
             _hasCandidate = false;
         }
 
-        if (_latched is { } latched && latched.Equals(source))
+        if (_latched is { } latched && Same(latched, source))
         {
             return RtpSourceVerdict.Accepted;
         }
@@ -90,7 +91,7 @@ internal sealed class RtpSourceFilter
             return RtpSourceVerdict.Latched;
         }
 
-        if (_signalled.Equals(source))
+        if (Same(_signalled, source))
         {
             Latch(source);
             return RtpSourceVerdict.Latched;
@@ -102,7 +103,7 @@ internal sealed class RtpSourceFilter
         }
 
         // RFC 3550 A.1's probation, keyed on the source address as well as the SSRC.
-        if (_hasCandidate && _candidate.Equals(source) && ssrc == _candidateSsrc && sequence == _candidateNextSequence)
+        if (_hasCandidate && Same(_candidate, source) && ssrc == _candidateSsrc && sequence == _candidateNextSequence)
         {
             _candidateNextSequence++;
             if (++_candidateCount >= Probation)
@@ -127,6 +128,10 @@ internal sealed class RtpSourceFilter
 
         return RtpSourceVerdict.Learning;
     }
+
+    /// <summary>Byte-wise, family and port included (allocates nothing; a reused buffer's size is what counts).</summary>
+    private static bool Same(SocketAddress a, SocketAddress b)
+        => a.Size == b.Size && a.Buffer.Span[..a.Size].SequenceEqual(b.Buffer.Span[..b.Size]);
 
     private void Latch(SocketAddress source)
     {

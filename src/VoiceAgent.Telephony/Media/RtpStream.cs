@@ -126,8 +126,8 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     public bool PeerConfirmed => _peerConfirmed;
 
     /// <summary>
-    /// For the logger that reports this stream's first receive failure (the receive thread logs once
-    /// and counts the rest); none in tests.
+    /// Told of this stream's first receive failure (the receive thread logs it once and counts the
+    /// rest in voiceagent.rtp.receive_failures); null in tests.
     /// </summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
 

@@ -8,7 +8,7 @@ using VoiceAgent.Telephony.Rtp;
 namespace VoiceAgent.Telephony.Tests.Media;
 
 /// <summary>The shared RTP receiver: one epoll thread serving many sockets (Linux; elsewhere these tests pass vacuously).</summary>
-public sealed class RtpReceiverTests : IDisposable
+public sealed class RtpReceiverTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly RtpReceiver? _receiver = RtpReceiver.TryCreate();
     private readonly List<Socket> _sockets = [];
@@ -101,6 +101,7 @@ public sealed class RtpReceiverTests : IDisposable
         using var registration = new RtpReceiverRegistration(_receiver, socket, (int)socket.Handle, stream, slot: 0, generation: 0);
         var allocated = await ReceiveAsync(registration, socket, caller, 120);
 
+        output.WriteLine($"receiving: {allocated} bytes allocated over 100 admitted packets");
         Assert.Equal(120, stream.Statistics.PacketsReceived);
         Assert.True(allocated < 100 * 24, $"{allocated} bytes allocated over 100 packets");
     }
@@ -122,6 +123,7 @@ public sealed class RtpReceiverTests : IDisposable
 
         var allocated = await ReceiveAsync(registration, socket, attacker, 120);
 
+        output.WriteLine($"rejecting: {allocated} bytes allocated over 100 spoofed packets");
         Assert.Equal(1, stream.Statistics.PacketsReceived);
         Assert.Equal(120, stream.Statistics.PacketsRejected);
         Assert.Equal(caller.LocalEndPoint, stream.RemoteEndPoint);

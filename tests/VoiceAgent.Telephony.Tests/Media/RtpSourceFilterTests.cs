@@ -86,6 +86,18 @@ public sealed class RtpSourceFilterTests
     }
 
     [Fact]
+    public void A_source_of_the_other_address_family_can_still_be_learned()
+    {
+        var filter = new RtpSourceFilter(Signalled, strict: true);
+        var mapped = new IPEndPoint(IPAddress.Parse("::ffff:127.0.0.3"), 40000); // a dual-stack socket's view of an IPv4 peer
+
+        var verdicts = Send(filter, mapped, 7, 1, RtpSourceFilter.Probation);
+
+        Assert.Equal(RtpSourceVerdict.Latched, verdicts[^1]);
+        Assert.Equal(mapped.Serialize(), filter.Latched);
+    }
+
+    [Fact]
     public void Without_strict_source_the_first_packet_latches_and_every_source_is_accepted()
     {
         var filter = new RtpSourceFilter(Signalled, strict: false);

@@ -57,30 +57,116 @@ public sealed partial class MediaAdversarialTests(ITestOutputHelper output)
             spoofed++;
         }
 
+        // And RTCP receiver reports (RFC 3550 §6.4.2, no report block) on the RTCP port: they must not count as the peer's.
+        var report = new byte[8];
+        report[0] = 0x80;
+        report[1] = 201;
+        report[3] = 1;
+        BinaryPrimitives.WriteUInt32BigEndian(report.AsSpan(4), ScriptedCaller.Ssrc);
+        for (var i = 0; i < 5; i++)
+        {
+            await attacker.SendAsync(report, new IPEndPoint(IPAddress.Loopback, answer.MediaPort + 1));
+        }
+
         await talking.WaitAsync(TimeSpan.FromSeconds(10));
-        var call = await host.WaitForCallAsync(c => c.Media is { } m && m.PacketsRejected >= spoofed, TimeSpan.FromSeconds(5));
-        output.WriteLine($"attacker sent {spoofed}, received {attacker.Received} packets from the host; caller received {callerMedia.Received}; host rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}");
+        await Task.Delay(300); // the last spoofed packets are counted on arrival
+        var call = Assert.Single(await host.GetCallsAsync());
+        output.WriteLine($"attacker sent {spoofed}, received {attacker.Received} packets from the host; caller received {callerMedia.Received}; host rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}; RTCP reports sent {call.Media.Rtcp?.ReportsSent}, received {call.Media.Rtcp?.ReportsReceived}");
 
         Assert.Equal(0, attacker.Received);
         Assert.True(callerMedia.Received >= 100, $"the caller received {callerMedia.Received} packets in 5 s");
         Assert.Equal("answered", call.State);
         Assert.DoesNotContain(call.Events, e => e.Name == "dtmf");
         Assert.Equal(spoofed, call.Media.PacketsRejected);
+        Assert.Equal(0, call.Media.Rtcp?.ReportsReceived ?? 0);
+    }
+
+    [Fact]
+    public async Task A_scanner_spraying_audio_and_hash_keys_at_every_rtp_port_neither_hangs_up_baresip_nor_gets_its_audio()
+    {
+        // The attacker does not know the call's port: it sprays every even port of the range, in sequence, as an RTP Bleed scanner does.
+        var (min, max) = FreePorts.UdpRange(40);
+        await using var host = await RunningHost.StartAsync($"--Rtp:PortMin={min}", $"--Rtp:PortMax={max}", "--Inbound:Greeting=Hello, you have reached the test line. Please hold on while nothing happens.");
+        using var phone = new BaresipPhone();
+        using var attacker = new PacketCounter(new IPEndPoint(AttackerAddress, 0));
+        var calling = phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(8));
+        await Task.Delay(2000); // the call is up and baresip's media flows
+
+        var spoofed = 0;
+        for (var round = 0; round < 150; round++) // 3 s, every 20 ms
+        {
+            for (var port = min + (min & 1); port <= max; port += 2)
+            {
+                var sequence = (ushort)(1000 + round);
+                var packet = round % 10 < 6
+                    ? Rtp(0, sequence, (uint)(round * 160), 0xBADBAD)
+                    : Rtp(101, sequence, 80_000 + (uint)(round / 10 * 1600), 0xBADBAD, marker: round % 10 == 6, payloadLength: 4);
+                if (packet.Length == 16)
+                {
+                    packet[12] = 11; // '#'
+                    packet[13] = (byte)(round % 10 == 6 ? 0x0A : 0x8A);
+                    BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(14), 800);
+                }
+
+                await attacker.SendAsync(packet, new IPEndPoint(IPAddress.Loopback, port));
+                spoofed++;
+            }
+
+            await Task.Delay(20);
+        }
+
+        var result = await calling.WaitAsync(TimeSpan.FromSeconds(20));
+        var call = await host.WaitForCallAsync(c => c.State == "ended", TimeSpan.FromSeconds(5));
+        output.WriteLine($"scanner sent {spoofed} packets to {(max - min) / 2 + 1} ports, received {attacker.Received}; the call rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}, sent {call.Media.PacketsSent}; ended {call.EndReason} after {result.Elapsed.TotalSeconds:F1} s");
+
+        Assert.True(result.Heard is not null, "baresip recorded nothing: no call was established.\n" + result.Output);
+        Assert.Equal(0, attacker.Received);
+        Assert.DoesNotContain(call.Events, e => e.Name == "dtmf");
+        Assert.NotEqual("local-hangup", call.EndReason); // baresip hung up at its -t limit; the host never did
+        Assert.True(call.Media.PacketsRejected >= 150, $"{call.Media.PacketsRejected} packets rejected by the call");
+        Assert.True(AudioAnalysis.SpeechSeconds(result.Heard!, TimeSpan.Zero, TimeSpan.FromSeconds(7)) > 1.0, "baresip heard too little of the greeting");
+    }
+
+    [Fact]
+    public async Task A_caller_behind_nat_is_learned_after_four_in_sequence_packets_and_gets_the_call_audio()
+    {
+        // Its SDP names a private address (127.0.0.99 here, where nobody listens); its packets come from its NAT mapping.
+        await using var host = await RunningHost.StartAsync();
+        using var privateAddress = new PacketCounter(new IPEndPoint(IPAddress.Parse("127.0.0.99"), 0));
+        using var caller = new ScriptedCaller(IPAddress.Loopback, IPAddress.Parse("127.0.0.99"), privateAddress.EndPoint.Port);
+        using var callerMedia = new PacketCounter(caller.Rtp);
+
+        var answer = await caller.InviteAsync(host.SipEndPoint, TimeSpan.FromSeconds(10));
+        await caller.AckAsync(answer);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await caller.TalkAsync(new IPEndPoint(IPAddress.Loopback, answer.MediaPort), TimeSpan.FromSeconds(3), stop.Token).WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.Delay(300);
+        var call = Assert.Single(await host.GetCallsAsync());
+        output.WriteLine($"caller received {callerMedia.Received} packets at its NAT address, {privateAddress.Received} went to its SDP address before learning; host rejected {call.Media!.PacketsRejected}, admitted {call.Media.PacketsReceived}");
+
+        Assert.True(callerMedia.Received >= 100, $"the caller received {callerMedia.Received} packets in 3 s");
+        Assert.Equal(3, call.Media.PacketsRejected); // the probation: the 4th in-sequence packet is admitted
+        Assert.Equal("answered", call.State);
     }
 
     [Fact]
     public async Task An_invite_never_acknowledged_sends_no_rtp_or_rtcp_to_the_address_its_sdp_names()
     {
-        await using var host = await RunningHost.StartAsync();
+        // The inactivity timeout (30 s) would end the call just before the ACK timeout: off, so the whole window is watched.
+        await using var host = await RunningHost.StartAsync("--Rtp:InactivityTimeoutSeconds=0");
         using var victim = new PacketCounter(new IPEndPoint(VictimAddress, 0));
         using var victimRtcp = new PacketCounter(new IPEndPoint(VictimAddress, victim.EndPoint.Port + 1));
         using var caller = new ScriptedCaller(IPAddress.Loopback, VictimAddress, victim.EndPoint.Port);
 
         var answer = await caller.InviteAsync(host.SipEndPoint, TimeSpan.FromSeconds(10));
         Assert.True(answer.MediaPort > 0, "the host answered 200 OK with SDP");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(50));
+        var byes = caller.AnswerByesAsync(stop.Token); // the host's BYE after the ACK timeout gets its 200, so the call ends then
 
         // RFC 3261 §13.3.1.4: 200 OK retransmitted for 64*T1 (32 s), then the call ends; RTCP would have reported every ~5 s.
         var call = await host.WaitForCallAsync(c => c.State == "ended", TimeSpan.FromSeconds(45));
+        await stop.CancelAsync();
+        await byes.WaitAsync(TimeSpan.FromSeconds(5));
         await Task.Delay(500);
         output.WriteLine($"victim received {victim.Received} RTP and {victimRtcp.Received} RTCP packets; call ended {call.EndReason} after {(call.EndedAt - call.StartedAt)?.TotalSeconds:F1} s");
 
@@ -127,7 +213,7 @@ public sealed partial class MediaAdversarialTests(ITestOutputHelper output)
 
         public int Received => Volatile.Read(ref _received);
 
-        public ValueTask<int> SendAsync(byte[] datagram, IPEndPoint to) => _socket.SendToAsync(datagram, SocketFlags.None, to);
+        public Task<int> SendAsync(byte[] datagram, IPEndPoint to) => _socket.SendToAsync(datagram, SocketFlags.None, to);
 
         private async Task CountAsync()
         {
@@ -224,6 +310,35 @@ public sealed partial class MediaAdversarialTests(ITestOutputHelper output)
             var ack = $"ACK {answer.Contact} SIP/2.0\r\nVia: SIP/2.0/UDP {Local};branch=z9hG4bK-{Guid.NewGuid():N};rport\r\nMax-Forwards: 70\r\n"
                 + $"From: <sip:caller@127.0.0.1>;tag=c1\r\nTo: <sip:bot@{answer.From}>;tag={answer.ToTag}\r\nCall-ID: {_callId}\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
             await _sip.SendToAsync(Encoding.UTF8.GetBytes(ack), SocketFlags.None, answer.From);
+        }
+
+        /// <summary>Answers every BYE with 200 OK until cancelled.</summary>
+        public async Task AnswerByesAsync(CancellationToken cancellationToken)
+        {
+            var buffer = new byte[8192];
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                SocketReceiveFromResult received;
+                try
+                {
+                    received = await _sip.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                var text = Encoding.UTF8.GetString(buffer, 0, received.ReceivedBytes);
+                if (!text.StartsWith("BYE ", StringComparison.Ordinal))
+                {
+                    continue; // 200 OK retransmissions: never acknowledged
+                }
+
+                var headers = string.Concat(text.Split("\r\n").Where(l => l.StartsWith("Via:", StringComparison.OrdinalIgnoreCase)
+                    || l.StartsWith("From:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("To:", StringComparison.OrdinalIgnoreCase)
+                    || l.StartsWith("Call-ID:", StringComparison.OrdinalIgnoreCase) || l.StartsWith("CSeq:", StringComparison.OrdinalIgnoreCase)).Select(l => l + "\r\n"));
+                await _sip.SendToAsync(Encoding.UTF8.GetBytes($"SIP/2.0 200 OK\r\n{headers}Content-Length: 0\r\n\r\n"), SocketFlags.None, received.RemoteEndPoint, CancellationToken.None);
+            }
         }
 
         /// <summary>PCMU silence every 20 ms from the RTP socket, as a phone sends it, for <paramref name="duration"/>.</summary>
