@@ -21,6 +21,8 @@ internal static class ApplicationServiceCollectionExtensions
                 client.MaxResponseContentBufferSize = 1024 * 1024;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("VoiceAgent/1.0");
             })
+            // The factory's own request logs print the whole URL (credentials, query tokens); WebhookClient logs it redacted.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // A redirect would re-post a signed event to a host nobody configured; the address rules

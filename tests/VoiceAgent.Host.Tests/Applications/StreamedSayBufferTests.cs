@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using VoiceAgent.Host.Applications.Streams;
 
 namespace VoiceAgent.Host.Tests.Applications;
@@ -22,5 +23,62 @@ public sealed class StreamedSayBufferTests
 
         Assert.Equal(["Yes, sure.", "Anything else?"], buffer.Add("Yes, sure. Anything else? ", final: false));
         Assert.Empty(buffer.Add("", final: true));
+    }
+
+    [Fact]
+    public void A_flood_without_clause_ends_is_spoken_in_bounded_clauses_and_never_held_whole()
+    {
+        var buffer = new StreamedSayBuffer();
+        var longest = 0;
+        var released = 0L;
+        for (var i = 0; i < 200_000; i++)
+        {
+            foreach (var clause in buffer.Add(i % 7 == 0 ? " " : "x", final: false))
+            {
+                longest = Math.Max(longest, clause.Length);
+                released += clause.Length;
+            }
+
+            Assert.True(buffer.PendingLength <= StreamedSayBuffer.MaxClauseLength + 1, $"{buffer.PendingLength} characters held after piece {i}");
+        }
+
+        Assert.True(longest <= StreamedSayBuffer.MaxClauseLength, $"a clause of {longest} characters");
+        Assert.True(released > 150_000, $"only {released} characters released");
+    }
+
+    [Fact]
+    public void Work_is_linear_in_the_text_whether_it_comes_in_one_piece_or_a_character_at_a_time()
+    {
+        // The old buffer rescanned all pending text on every piece: 1 MB one character at a time took hours.
+        static TimeSpan Feed(int characters, bool oneAtATime)
+        {
+            var buffer = new StreamedSayBuffer();
+            var text = string.Concat(Enumerable.Repeat("word word, another word here. and then some more words without end ", (characters / 68) + 1))[..characters];
+            var started = Stopwatch.GetTimestamp();
+            if (oneAtATime)
+            {
+                foreach (var c in text)
+                {
+                    buffer.Add(c.ToString(), final: false);
+                }
+            }
+            else
+            {
+                buffer.Add(text, final: false);
+            }
+
+            buffer.Add(string.Empty, final: true);
+            return Stopwatch.GetElapsedTime(started);
+        }
+
+        Feed(100_000, oneAtATime: true); // JIT
+        var small = Feed(500_000, oneAtATime: true);
+        var large = Feed(2_000_000, oneAtATime: true);
+        var whole = Feed(2_000_000, oneAtATime: false);
+
+        // Four times the text: about four times the time when linear, sixteen when quadratic. Loose bounds for a loaded machine.
+        Assert.True(large < TimeSpan.FromSeconds(10), $"2 MB one character at a time took {large.TotalMilliseconds:F0} ms");
+        Assert.True(large.TotalMilliseconds < (small.TotalMilliseconds * 9) + 200, $"500 KB: {small.TotalMilliseconds:F0} ms, 2 MB: {large.TotalMilliseconds:F0} ms");
+        Assert.True(whole < TimeSpan.FromSeconds(5), $"2 MB in one piece took {whole.TotalMilliseconds:F0} ms");
     }
 }
