@@ -43,8 +43,9 @@ internal static class ApplicationServiceCollectionExtensions
                 options.CircuitBreaker.SamplingDuration = settings.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
             })
             // One pipeline, so one circuit breaker, per application (scheme, host and port): a dead
-            // application opens its own breaker and never stops the events of the others.
-            .SelectPipelineByAuthority();
+            // application opens its own breaker and never stops the events of the others. The key is
+            // built here rather than by SelectPipelineByAuthority, whose key (logged by Polly) keeps the URL's credentials.
+            .SelectPipelineBy(_ => request => request.RequestUri is { } url ? $"{url.Scheme}://{url.Host}:{url.Port}" : string.Empty);
         return services;
     }
 }
