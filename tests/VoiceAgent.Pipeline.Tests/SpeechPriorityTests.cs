@@ -2,10 +2,11 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Tts;
+using Xunit.Abstractions;
 
 namespace VoiceAgent.Pipeline.Tests;
 
-public sealed class SpeechPriorityTests
+public sealed class SpeechPriorityTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
@@ -35,6 +36,7 @@ public sealed class SpeechPriorityTests
         }
 
         await Task.WhenAll(readers).ContinueWith(_ => { }, TaskScheduler.Default);
+        output.WriteLine($"first chunk: call {callFirst.TotalMilliseconds:F0} ms, speech API newcomer {apiFirst.TotalMilliseconds:F0} ms");
         // Loose bounds (a loaded machine): the call waits for about the row being run, the newcomer for the queue.
         Assert.True(callFirst < TimeSpan.FromMilliseconds(150), $"call first chunk after {callFirst.TotalMilliseconds:F0} ms (speech API newcomer: {apiFirst.TotalMilliseconds:F0} ms)");
         Assert.True(callFirst * 2 < apiFirst, $"call {callFirst.TotalMilliseconds:F0} ms vs speech API newcomer {apiFirst.TotalMilliseconds:F0} ms");
