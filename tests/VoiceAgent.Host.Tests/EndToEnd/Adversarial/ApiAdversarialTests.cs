@@ -103,6 +103,18 @@ public sealed class ApiAdversarialTests
     }
 
     [Fact]
+    public async Task A_binding_that_no_checked_setting_names_is_caught_once_bound_and_the_process_exits_with_code_2()
+    {
+        // http_ports binds every interface without a Urls entry to read: the check of the bound addresses stops it.
+        await using var host = IsolatedHostProcess.Start("--Urls=", "--http_ports=8081");
+
+        var code = await host.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, code);
+        Assert.Contains("bound to http://[::]:8081", host.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dial_targets_that_are_not_destinations_get_400_naming_to_and_public_ones_need_the_allow_list()
     {
         // Link-local, multicast and unspecified targets are named to a host in its own network namespace only.
