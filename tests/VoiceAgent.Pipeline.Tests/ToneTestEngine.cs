@@ -32,8 +32,12 @@ internal sealed class ToneTestEngine : ITtsEngine
         return new(chunk.Index, chunk.Text, null, chunk.Text.Select(c => (long)c).ToArray(), chunk.IsLast);
     }
 
+    /// <summary>Called with each generator batch as it starts (tests that look at the order rows ran in).</summary>
+    public Action<IReadOnlyList<GenerationRequest>>? OnGenerate { get; init; }
+
     public async ValueTask<IReadOnlyList<AcousticUnits>> GenerateAsync(IReadOnlyList<GenerationRequest> batch, CancellationToken cancellationToken)
     {
+        OnGenerate?.Invoke(batch);
         InterlockedMax(ref _maxBatchSeen, batch.Count);
         if (GeneratorDelay > TimeSpan.Zero)
         {

@@ -18,8 +18,9 @@ internal sealed class RequestOriginMiddleware(RequestDelegate next, ApiSettings 
 
     public async Task InvokeAsync(HttpContext context)
     {
+        // No Host at all (HTTP/1.0 probes) cannot come from a browser, so it cannot be a rebound name.
         var host = context.Request.Host;
-        if (!host.HasValue || !IsAllowedHost(host.Host))
+        if (host.HasValue && !IsAllowedHost(host.Host))
         {
             Refused.Add(1, new KeyValuePair<string, object?>("reason", "host"));
             ApiLog.ForeignHost(logger, Printable(host.Value ?? string.Empty));

@@ -21,6 +21,8 @@ internal static class ApplicationServiceCollectionExtensions
                 client.MaxResponseContentBufferSize = 1024 * 1024;
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("VoiceAgent/1.0");
             })
+            // The factory's own request logs print the whole URL (credentials, query tokens); WebhookClient logs it redacted.
+            .RemoveAllLoggers()
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {
                 // A redirect would re-post a signed event to a host nobody configured; the address rules
@@ -41,8 +43,9 @@ internal static class ApplicationServiceCollectionExtensions
                 options.CircuitBreaker.SamplingDuration = settings.AttemptTimeout * 2 + TimeSpan.FromSeconds(1);
             })
             // One pipeline, so one circuit breaker, per application (scheme, host and port): a dead
-            // application opens its own breaker and never stops the events of the others.
-            .SelectPipelineByAuthority();
+            // application opens its own breaker and never stops the events of the others. The key is
+            // built here rather than by SelectPipelineByAuthority, whose key (logged by Polly) keeps the URL's credentials.
+            .SelectPipelineBy(_ => request => request.RequestUri is { } url ? $"{url.Scheme}://{url.Host}:{url.Port}" : string.Empty);
         return services;
     }
 }

@@ -140,6 +140,9 @@ internal sealed partial class WebhookCallScript
                 return true;
             case TransferVerb transfer:
                 return !await TransferAsync(transfer, cancellationToken);
+            case RedirectVerb when _sender is null:
+                ReportError("redirect needs an application: this call has no webhookUrl");
+                return true;
             case RedirectVerb redirect:
                 _sender!.Url = redirect.Url;
                 var reply = await _sender.SendAsync(_events.Create("call.redirect", ("url", redirect.Url.ToString())));

@@ -38,17 +38,18 @@ internal sealed class RowQueue<T>
 
     /// <summary>
     /// Waits until a row is queued; false when both queues are completed and empty. The wait on each channel is kept
-    /// across calls while it is pending, so an idle priority does not collect a waiter per call; <paramref name="cancellationToken"/>
-    /// bounds this wait even when a kept one was started under another token.
+    /// across calls while it is pending, so an idle priority does not collect a waiter per call.
     /// </summary>
     public async Task<bool> WaitToReadAsync(CancellationToken cancellationToken)
     {
         while (_calls.Reader.Count == 0 && _background.Reader.Count == 0)
         {
-            var calls = _callsArrival is { IsCompleted: false } c ? c : _callsArrival = _calls.Reader.WaitToReadAsync(cancellationToken).AsTask();
-            var background = _backgroundArrival is { IsCompleted: false } b ? b : _backgroundArrival = _background.Reader.WaitToReadAsync(cancellationToken).AsTask();
+            // The kept waits take no token (a batching window's token would cancel them later, under another caller);
+            // this caller's token bounds only its own wait on them.
+            var calls = _callsArrival is { IsCompleted: false } c ? c : _callsArrival = _calls.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+            var background = _backgroundArrival is { IsCompleted: false } b ? b : _backgroundArrival = _background.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
             var first = await Task.WhenAny(calls, background).WaitAsync(cancellationToken).ConfigureAwait(false);
-            if (!await first.ConfigureAwait(false) && !await (first == calls ? background : calls).ConfigureAwait(false))
+            if (!await first.ConfigureAwait(false) && !await (first == calls ? background : calls).WaitAsync(cancellationToken).ConfigureAwait(false))
             {
                 return false;
             }

@@ -48,11 +48,12 @@ internal sealed class StreamingStage : IAsyncDisposable
 
                 blocked.Clear();
                 var advanced = false;
+                // Speech API rows take a turn only when no call's row can (work-conserving priority).
+                var callsFirst = HasCallLaneWithRoom();
                 for (var i = 0; i < _order.Count; i++)
                 {
                     var lane = _order[i];
-                    // Speech API rows take a turn only when no call's row could (work-conserving priority).
-                    if (lane.Utterance.IsCancelled || (lane.Utterance.Priority != SpeechPriority.Call && (advanced || HasCallLaneWithRoom())))
+                    if (lane.Utterance.IsCancelled || (callsFirst && lane.Utterance.Priority != SpeechPriority.Call))
                     {
                         continue;
                     }

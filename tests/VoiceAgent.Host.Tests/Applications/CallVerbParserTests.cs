@@ -70,4 +70,18 @@ public sealed class CallVerbParserTests
         Assert.Empty(CallVerbParser.Parse("").Verbs);
         Assert.Empty(CallVerbParser.Parse("[]").Errors);
     }
+
+    [Theory]
+    [InlineData("""[{"verb": "transfer", "to": "sip:a>,<sip:b@127.0.0.1"}]""", "without headers, brackets, commas")]
+    [InlineData("""[{"verb": "transfer", "to": "sip:x@169.254.169.254"}]""", "link-local")]
+    [InlineData("""[{"verb": "transfer", "to": "sip:x@127.0.0.1?Replaces=abc"}]""", "without headers")]
+    [InlineData("""[{"verb": "redirect", "url": "http://169.254.169.254/latest/meta-data/"}]""", "link-local")]
+    [InlineData("""[{"verb": "redirect", "url": "http://[fe80::1]/x"}]""", "link-local")]
+    public void Transfer_and_redirect_targets_follow_the_outbound_address_rules(string json, string expected)
+    {
+        var result = CallVerbParser.Parse(json);
+
+        Assert.Empty(result.Verbs);
+        Assert.Contains(result.Errors, e => e.Contains(expected, StringComparison.Ordinal));
+    }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace VoiceAgent.Host.Applications.Streams;
 
 /// <summary>
@@ -16,13 +14,14 @@ internal sealed class StreamedSayBuffer
     public const int MaxClauseLength = 1000;
 
     private const int MinCommaClauseWords = 4;
-    private readonly StringBuilder _pending = new();
+    private readonly char[] _pending = new char[MaxClauseLength + 1]; // a fixed buffer: a StringBuilder's indexer walks its chunks
+    private int _length;
     private int _scanned;   // characters of _pending already examined as possible clause ends
     private int _words;     // words in _pending[.._scanned]
     private bool _inWord;
 
     /// <summary>Characters held back waiting for the end of their clause.</summary>
-    public int PendingLength => _pending.Length;
+    public int PendingLength => _length;
 
     /// <summary>Adds <paramref name="piece"/> and returns the clauses now complete.</summary>
     public IReadOnlyList<string> Add(string piece, bool final)
@@ -32,11 +31,12 @@ internal sealed class StreamedSayBuffer
         while (offset < piece.Length)
         {
             // Take the piece in slices so the buffer never holds much more than one clause.
-            var take = Math.Min(piece.Length - offset, MaxClauseLength + 1 - Math.Min(_pending.Length, MaxClauseLength));
-            _pending.Append(piece, offset, take);
+            var take = Math.Min(piece.Length - offset, _pending.Length - _length);
+            piece.CopyTo(offset, _pending, _length, take);
+            _length += take;
             offset += take;
             Scan(clauses);
-            if (_pending.Length > MaxClauseLength)
+            if (_length > MaxClauseLength)
             {
                 ReleaseLongRun(clauses);
             }
@@ -44,8 +44,8 @@ internal sealed class StreamedSayBuffer
 
         if (final)
         {
-            Release(0, _pending.Length, clauses);
-            _pending.Clear();
+            Release(0, _length, clauses);
+            _length = 0;
             _scanned = 0;
         }
 
@@ -56,7 +56,7 @@ internal sealed class StreamedSayBuffer
     private void Scan(List<string> clauses)
     {
         var start = 0;
-        for (var i = _scanned; i < _pending.Length - 1; i++)
+        for (var i = _scanned; i < _length - 1; i++)
         {
             var c = _pending[i];
             if (char.IsWhiteSpace(c))
@@ -77,8 +77,8 @@ internal sealed class StreamedSayBuffer
         }
 
         // One removal per call, not per clause: the work stays linear in the text.
-        _pending.Remove(0, start);
-        _scanned = Math.Max(0, _pending.Length - 1);
+        RemoveFirst(start);
+        _scanned = Math.Max(0, _length - 1);
     }
 
     /// <summary>No clause end in MaxClauseLength characters: release up to the last space (or all of it), as a speaker would breathe.</summary>
@@ -95,14 +95,14 @@ internal sealed class StreamedSayBuffer
         }
 
         Release(0, cut, clauses);
-        _pending.Remove(0, cut);
+        RemoveFirst(cut);
         _scanned = 0;
         Scan(clauses);
     }
 
     private void Release(int start, int length, List<string> clauses)
     {
-        var clause = _pending.ToString(start, length);
+        var clause = new string(_pending, start, length);
         if (!string.IsNullOrWhiteSpace(clause))
         {
             clauses.Add(clause.Trim());
@@ -110,5 +110,14 @@ internal sealed class StreamedSayBuffer
 
         _words = 0;
         _inWord = false;
+    }
+
+    private void RemoveFirst(int count)
+    {
+        if (count > 0)
+        {
+            Array.Copy(_pending, count, _pending, 0, _length - count);
+            _length -= count;
+        }
     }
 }

@@ -72,13 +72,26 @@ internal static class CallVerbParser
             "gather" => ParseGather(context),
             "pause" => context.Check(["seconds"], () => context.RequiredNumber("seconds", 0, MaxPauseSeconds) is { } s ? new PauseVerb(TimeSpan.FromSeconds(s)) : null),
             "hangup" => context.Check([], () => new HangupVerb()),
-            "transfer" => context.Check(["to"], () => context.RequiredString("to") is { } to ? new TransferVerb(to) : null),
+            "transfer" => context.Check(["to"], () => context.RequiredString("to") is { } to ? TransferTarget(context, to) : null),
             "redirect" => context.Check(["url"], () => context.RequiredUrl("url") is { } url ? new RedirectVerb(url) : null),
             "sendDigits" => context.Check(["digits"], () => context.RequiredString("digits") is { } digits
                 ? digits.Length <= 64 && digits.All(c => "0123456789*#ABCDabcd".Contains(c, StringComparison.Ordinal)) ? new SendDigitsVerb(digits) : context.Error<SendDigitsVerb>("'digits' must be up to 64 keys of 0-9, *, #, A-D")
                 : null),
             _ => context.Error($"unknown verb '{name}' (known: say, play, gather, pause, hangup, transfer, redirect, sendDigits)"),
         };
+    }
+
+    /// <summary>The REFER's target (RFC 3515 Refer-To): the same strict sip: URI and address rule as an outbound call's.</summary>
+    private static TransferVerb? TransferTarget(VerbContext context, string to)
+    {
+        if (!Calls.SipTarget.TryParse(to, out var target, out var error))
+        {
+            return context.Error<TransferVerb>($"'to' {error}");
+        }
+
+        return target!.Address is { } address && Calls.DestinationAddress.Classify(address) == Calls.AddressKind.Forbidden
+            ? context.Error<TransferVerb>($"'to' {target.Host} is an unspecified, multicast, link-local or metadata address")
+            : new TransferVerb(target.Uri);
     }
 
     private static SayVerb? ParseSay(VerbContext context, bool defaultBargeIn)

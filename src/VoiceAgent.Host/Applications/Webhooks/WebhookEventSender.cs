@@ -45,7 +45,7 @@ internal sealed class WebhookEventSender : IAsyncDisposable
     /// <summary>Queues an event; its reply goes to the script's reply handler.</summary>
     public void Post(JsonObject evt)
     {
-        if (!_pending.Writer.TryWrite(new Pending(evt, null)))
+        if (!_pending.Writer.TryWrite(new Pending(evt, null)) && !_disposed)
         {
             CountDrop(evt);
         }
