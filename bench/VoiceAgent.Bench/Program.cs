@@ -8,5 +8,6 @@ return (args.Length > 0 ? args[0] : string.Empty) switch
     "app" => await ApplicationBenchmark.RunAsync(args),
     "compare" => await BaresipComparisonBenchmark.RunAsync(args),
     "setups" => await CallSetupBenchmark.RunAsync(args),
+    "fuzz" => await FuzzBenchmark.RunAsync(args),
     _ => await FirstAudioBenchmark.RunAsync(args),
 };
