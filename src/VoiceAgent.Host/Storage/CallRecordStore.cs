@@ -53,7 +53,12 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
             return;
         }
 
-        _wake.Writer.TryWrite(true);
+        if (!_wake.Writer.TryWrite(true) && _writer is { IsCompleted: true })
+        {
+            // Changed after the store stopped (the host stops it after the SIP side, so only a call outliving shutdown).
+            Dropped.Add(1);
+            StorageLog.LostAtShutdown(logger, 1);
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public sealed class ConfigurationTests
     [InlineData("--Outbound:DefaultTrunk=nope", "Outbound:DefaultTrunk")]
     [InlineData("--Outbound:EarlyMedia=maybe", "Outbound:EarlyMedia")]
     [InlineData("--Sip:TcpIdleTimeoutSeconds=1", "Sip:TcpIdleTimeoutSeconds")]
+    [InlineData("--Sip:MaxCallDurationSeconds=-1", "Sip:MaxCallDurationSeconds")]
     [InlineData("--Outbound:Username=alice", "Outbound:Password")]
     [InlineData("--Rtp:PortMin=30000", "Rtp:PortMax")]
     [InlineData("--Tts:Engine=nope", "Tts:Engine")]

@@ -17,7 +17,7 @@ public sealed class SipUserAgentFuzzTests(Xunit.Abstractions.ITestOutputHelper o
 
         Assert.True(result.AgentErrors == 0, $"{result.AgentErrors} messages made the user agent fail, e.g.: {string.Join(" | ", result.FirstErrors)}");
         Assert.True(result.Inputs >= 10_000, $"only {result.Inputs} inputs in the time budget");
-        Assert.True(result.Parsed > result.Inputs / 20, $"only {result.Parsed} of {result.Inputs} parsed: the mutations are too destructive to reach the agent");
+        Assert.True(result.Parsed > result.Inputs / 50, $"only {result.Parsed} of {result.Inputs} parsed: the mutations are too destructive to reach the agent");
         Assert.True(result.TcpFrames > 1000 && result.ConnectionsClosed > 0, $"{result.TcpFrames} frames, {result.ConnectionsClosed} streams refused: TCP framing was not exercised");
         Assert.True(result.Sent > 0, "the agent answered nothing");
 
