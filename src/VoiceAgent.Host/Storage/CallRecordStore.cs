@@ -34,6 +34,7 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
+    private int _refusing;
 
     /// <summary>Where the records are, for the start-up log line.</summary>
     protected abstract string Location { get; }
@@ -49,9 +50,15 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
         if (!_pending.TryAdd(record))
         {
             Dropped.Add(1);
-            StorageLog.PendingFull(logger, record.Id, MaxPendingCalls);
+            if (Interlocked.Exchange(ref _refusing, 1) == 0)
+            {
+                StorageLog.PendingFull(logger, record.Id, MaxPendingCalls); // once per episode, not per change
+            }
+
             return;
         }
+
+        Volatile.Write(ref _refusing, 0);
 
         if (!_wake.Writer.TryWrite(true) && _writer is { IsCompleted: true })
         {
