@@ -138,6 +138,30 @@ public sealed class StorageAdversarialTests(Xunit.Abstractions.ITestOutputHelper
     }
 
     [Fact]
+    public async Task A_postgresql_outage_delays_records_and_loses_nothing_once_the_server_is_back()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        using var failures = new MeasuredCounter("voiceagent.storage.write_failures");
+        await using var host = await RunningHost.StartAsync($"--Storage:Postgres:ConnectionString={postgres.ConnectionString}", "--Inbound:Greeting=Hi.");
+        using var first = new RawSipCaller(host.SipEndPoint);
+        Assert.Equal(200, await first.CallAsync("bot", Step));
+        var answered = await host.WaitForCallAsync(c => c.State == "answered", Step);
+
+        await postgres.StopAsync();
+        Assert.Equal(200, await first.SendAsync("BYE", Step));
+        using var second = new RawSipCaller(host.SipEndPoint);
+        Assert.Equal(200, await second.CallAsync("bot", Step));
+        Assert.Equal(200, await second.SendAsync("BYE", Step));
+        await WaitUntilAsync(() => failures.Value >= 2, "no failed write was counted");
+
+        await postgres.ResumeAsync();
+
+        await WaitUntilAsync(async () => await host.GetCallsAsync() is { Count: 2 } calls && calls.All(c => c.State == "ended"), "the calls of the outage were never stored");
+        var stored = await host.GetCallsAsync();
+        Assert.Contains(stored, c => c.Id == answered.Id && c.EndReason == "remote-hangup");
+    }
+
+    [Fact]
     public async Task A_storage_directory_that_cannot_be_created_stops_start_up_with_one_line_and_exit_code_2()
     {
         var file = Path.GetTempFileName(); // a file where the path needs a directory
