@@ -20,4 +20,7 @@ internal static partial class StorageLog
 
     [LoggerMessage(EventId = 514, Level = LogLevel.Error, Message = "{Pending} call record(s) not written: the storage still failed at shutdown")]
     public static partial void LostAtShutdown(ILogger logger, int pending);
+
+    [LoggerMessage(EventId = 515, Level = LogLevel.Error, Message = "Call record of {CallId} refused by the database (its content, not an outage); not kept, counted in voiceagent.storage.records_dropped")]
+    public static partial void RecordRefused(ILogger logger, string callId, Exception exception);
 }
