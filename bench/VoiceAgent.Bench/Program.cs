@@ -10,5 +10,6 @@ return (args.Length > 0 ? args[0] : string.Empty) switch
     "setups" => await CallSetupBenchmark.RunAsync(args),
     "firstcall" => await FirstCallPacingBenchmark.RunAsync(args),
     "sipcost" => await SipMessageCostBenchmark.RunAsync(args),
+    "fuzz" => await FuzzBenchmark.RunAsync(args),
     _ => await FirstAudioBenchmark.RunAsync(args),
 };

@@ -34,6 +34,7 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
+    private int _refusing;
 
     /// <summary>Where the records are, for the start-up log line.</summary>
     protected abstract string Location { get; }
@@ -49,11 +50,22 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
         if (!_pending.TryAdd(record))
         {
             Dropped.Add(1);
-            StorageLog.PendingFull(logger, record.Id, MaxPendingCalls);
+            if (Interlocked.Exchange(ref _refusing, 1) == 0)
+            {
+                StorageLog.PendingFull(logger, record.Id, MaxPendingCalls); // once per episode, not per change
+            }
+
             return;
         }
 
-        _wake.Writer.TryWrite(true);
+        Volatile.Write(ref _refusing, 0);
+
+        if (!_wake.Writer.TryWrite(true) && _writer is { IsCompleted: true })
+        {
+            // Changed after the store stopped (the host stops it after the SIP side, so only a call outliving shutdown).
+            Dropped.Add(1);
+            StorageLog.LostAtShutdown(logger, 1);
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -98,48 +110,92 @@ internal abstract class CallRecordStore(ILogger logger) : IHostedService, IAsync
         {
             // Taken before the snapshot: a change after it marks the call pending again.
             var batch = _pending.TakeAll();
-            try
+            var failure = await WriteBatchAsync(batch);
+            if (failure is null)
             {
-                await WriteAsync([.. batch.Select(r => r.ToView())]);
                 if (outage.End() is { } duration)
                 {
                     StorageLog.Recovered(logger, duration.TotalSeconds, outage.Failures, _pending.Count + batch.Count);
                 }
+
+                continue;
             }
-            catch (Exception ex) when (IsStorageFailure(ex))
+
+            FailedWrites.Add(1);
+            if (outage.Begin())
             {
-                FailedWrites.Add(1);
-                _pending.Return(batch);
-                if (outage.Begin())
-                {
-                    Outages.Add(1);
-                    StorageLog.OutageBegan(logger, _pending.Count, ex);
-                }
-                else
-                {
-                    StorageLog.StillFailing(logger, _pending.Count, ex.Message);
-                }
+                Outages.Add(1);
+                StorageLog.OutageBegan(logger, _pending.Count, failure);
+            }
+            else
+            {
+                StorageLog.StillFailing(logger, _pending.Count, failure.Message);
+            }
 
-                if (_stopping.IsCancellationRequested)
-                {
-                    Dropped.Add(_pending.Count);
-                    StorageLog.LostAtShutdown(logger, _pending.Count);
-                    return false;
-                }
+            if (_stopping.IsCancellationRequested)
+            {
+                Dropped.Add(_pending.Count);
+                StorageLog.LostAtShutdown(logger, _pending.Count);
+                return false;
+            }
 
-                try
-                {
-                    await Task.Delay(outage.NextDelay(FirstRetry, LastRetry), _stopping.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    // Shutting down: one last try.
-                }
+            try
+            {
+                await Task.Delay(outage.NextDelay(FirstRetry, LastRetry), _stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Shutting down: one last try.
             }
         }
 
         return true;
     }
+
+    /// <summary>
+    /// Writes the batch in one transaction; when the database refuses one record's data (not an
+    /// outage), writes them one by one so that record alone is dropped (counted) instead of holding
+    /// every other call's record back forever. Returns the storage failure, with the unwritten
+    /// records back in the pending set, or null.
+    /// </summary>
+    private async Task<Exception?> WriteBatchAsync(List<CallRecord> batch)
+    {
+        try
+        {
+            await WriteAsync([.. batch.Select(r => r.ToView())]);
+            return null;
+        }
+        catch (Exception ex) when (IsDataError(ex))
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                try
+                {
+                    await WriteAsync([batch[i].ToView()]);
+                }
+                catch (Exception rowError) when (IsDataError(rowError))
+                {
+                    Dropped.Add(1);
+                    StorageLog.RecordRefused(logger, batch[i].Id, rowError);
+                }
+                catch (Exception rowError) when (IsStorageFailure(rowError))
+                {
+                    _pending.Return(batch[i..]);
+                    return rowError;
+                }
+            }
+
+            return null;
+        }
+        catch (Exception ex) when (IsStorageFailure(ex))
+        {
+            _pending.Return(batch);
+            return ex;
+        }
+    }
+
+    /// <summary>The database refused a record's content (not the storage failing): retrying it cannot succeed.</summary>
+    protected virtual bool IsDataError(Exception exception) => exception is JsonException or NotSupportedException or ArgumentException;
 
     private static bool IsStorageFailure(Exception ex)
         => ex is System.Data.Common.DbException or InvalidOperationException or TimeoutException or IOException or UnauthorizedAccessException;

@@ -67,14 +67,24 @@ internal sealed class PostgresCallStore : CallRecordStore
             command.Parameters.AddWithValue("direction", view.Direction);
             command.Parameters.AddWithValue("state", view.State);
             command.Parameters.AddWithValue("reason", (object?)view.EndReason ?? DBNull.Value);
-            command.Parameters.AddWithValue("from", view.From);
-            command.Parameters.AddWithValue("to", view.To);
-            command.Parameters.Add(new NpgsqlParameter("view", NpgsqlDbType.Jsonb) { Value = Serialize(view) });
+            command.Parameters.AddWithValue("from", WithoutNul(view.From));
+            command.Parameters.AddWithValue("to", WithoutNul(view.To));
+            command.Parameters.Add(new NpgsqlParameter("view", NpgsqlDbType.Jsonb) { Value = Serialize(view).Replace("\\u0000", "\\uFFFD", StringComparison.Ordinal) });
             await command.ExecuteNonQueryAsync();
         }
 
         await transaction.CommitAsync();
     }
+
+    /// <summary>
+    /// PostgreSQL text and jsonb cannot hold U+0000 (SQLSTATE 22021, 22P05), and a caller chooses
+    /// its From and To: a NUL becomes U+FFFD instead of a record the database refuses.
+    /// </summary>
+    private static string WithoutNul(string text) => text.Replace('\0', '\uFFFD');
+
+    /// <summary>Class 22 (data exception) and 23 (integrity constraint): this record's content, not an outage.</summary>
+    protected override bool IsDataError(Exception exception)
+        => base.IsDataError(exception) || exception is PostgresException { SqlState: ['2', '2' or '3', ..] };
 
     public override async Task<string?> FindAsync(string id, CancellationToken cancellationToken)
     {

@@ -87,6 +87,10 @@ internal sealed class SqliteCallStore : CallRecordStore
         await transaction.CommitAsync();
     }
 
+    /// <summary>SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH: this record's content, not an outage.</summary>
+    protected override bool IsDataError(Exception exception)
+        => base.IsDataError(exception) || exception is SqliteException { SqliteErrorCode: 18 or 19 or 20 };
+
     public override async Task<string?> FindAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

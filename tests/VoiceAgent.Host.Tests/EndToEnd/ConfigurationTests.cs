@@ -25,6 +25,7 @@ public sealed class ConfigurationTests
     [InlineData("--Sip:TcpSendTimeoutSeconds=0", "Sip:TcpSendTimeoutSeconds")]
     [InlineData("--Sip:TcpMessageTimeoutSeconds=abc", "Sip:TcpMessageTimeoutSeconds")]
     [InlineData("--Sip:MaxTcpConnectionsPerAddress=0", "Sip:MaxTcpConnectionsPerAddress")]
+    [InlineData("--Sip:MaxCallDurationSeconds=-1", "Sip:MaxCallDurationSeconds")]
     [InlineData("--Outbound:Username=alice", "Outbound:Password")]
     [InlineData("--Rtp:PortMin=30000", "Rtp:PortMax")]
     [InlineData("--Tts:Engine=nope", "Tts:Engine")]

@@ -11,11 +11,13 @@ internal sealed class PostgresServer : IAsyncDisposable
 {
     private readonly string _directory;
     private readonly string _bin;
+    private readonly int _port;
 
     private PostgresServer(string directory, string bin, int port)
     {
         _directory = directory;
         _bin = bin;
+        _port = port;
         ConnectionString = $"Host=127.0.0.1;Port={port};Username=voiceagent;Database=postgres;Pooling=true";
     }
 
@@ -40,10 +42,16 @@ internal sealed class PostgresServer : IAsyncDisposable
         }
 
         await server.RunAsPostgresAsync("initdb", ["-D", Path.Combine(directory, "data"), "-A", "trust", "-U", "voiceagent", "--no-sync"]);
-        await server.RunAsPostgresAsync("pg_ctl", ["-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "log"), "-w", "-t", "30",
-            "-o", $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]);
+        await server.ResumeAsync();
         return server;
     }
+
+    /// <summary>Stops the server (an outage: connections are refused) until <see cref="ResumeAsync"/>.</summary>
+    public Task StopAsync() => RunAsPostgresAsync("pg_ctl", ["-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop"]);
+
+    /// <summary>Starts the server (again) on the same port and data.</summary>
+    public Task ResumeAsync() => RunAsPostgresAsync("pg_ctl", ["-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "log"), "-w", "-t", "30",
+        "-o", $"-p {_port} -k {_directory} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]);
 
     private Task RunAsPostgresAsync(string tool, string[] args)
         => Environment.UserName == "root"

@@ -40,6 +40,12 @@ internal sealed class SipRequestRules
             return refused;
         }
 
+        // §8.1.1.3, §8.1.1.2: the dialog is built from From and To (tags, URIs); one that is not a name-address is a bad request, not a dialog.
+        if (!SipNameAddress.TryParse(invite.From ?? string.Empty, out _) || !SipNameAddress.TryParse(invite.To ?? string.Empty, out _))
+        {
+            return SipResponseFactory.Create(invite, 400, "Bad Request (From or To)");
+        }
+
         if (invite.Body.Length > 0 && !string.Equals(invite.ContentType?.Split(';')[0].Trim(), "application/sdp", StringComparison.OrdinalIgnoreCase))
         {
             var response = SipResponseFactory.Create(invite, 415, SipResponseFactory.ReasonPhrase(415));

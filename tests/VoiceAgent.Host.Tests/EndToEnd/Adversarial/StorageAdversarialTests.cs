@@ -13,48 +13,63 @@ namespace VoiceAgent.Host.Tests.EndToEnd.Adversarial;
 /// storage directory that cannot be created.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
-public sealed class StorageAdversarialTests
+public sealed class StorageAdversarialTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(5);
 
     [Fact]
     public async Task Two_thousand_infos_in_one_call_are_rate_limited_and_the_record_keeps_a_bounded_summary()
     {
-        await using var host = await RunningHost.StartAsync("--Inbound:Greeting=Hi.");
-        using var caller = new RawSipCaller(host.SipEndPoint);
-        Assert.Equal(200, await caller.CallAsync("bot", Step));
-        var call = await host.WaitForCallAsync(c => c.State == "answered", Step);
-
-        // Paced over >= 5 s, so the dialog's bucket refills (20/s after a burst of 40) past the record's event cap.
-        var (accepted, refused) = (0, 0);
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < 2000; i++)
+        var data = Directory.CreateTempSubdirectory("voiceagent-infos-");
+        var database = Path.Combine(data.FullName, "calls.db");
+        try
         {
-            var status = await caller.InfoDigitAsync("0123456789"[i % 10], Step);
-            Assert.True(status is 200 or 503, $"INFO {i} got {status}");
-            (accepted, refused) = status == 200 ? (accepted + 1, refused) : (accepted, refused + 1);
-            var due = TimeSpan.FromMilliseconds(i * 2.6);
-            if (clock.Elapsed < due)
+            await using var host = await RunningHost.StartAsync($"--Storage:Sqlite:Path={database}", "--Inbound:Greeting=Hi.");
+            using var caller = new RawSipCaller(host.SipEndPoint);
+            Assert.Equal(200, await caller.CallAsync("bot", Step));
+            var call = await host.WaitForCallAsync(c => c.State == "answered", Step);
+
+            // Paced over >= 5 s, so the dialog's bucket refills (20/s after a burst of 40) past the record's event cap.
+            var (accepted, refused) = (0, 0);
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < 2000; i++)
             {
-                await Task.Delay(due - clock.Elapsed);
+                var status = await caller.InfoDigitAsync("0123456789"[i % 10], Step);
+                Assert.True(status is 200 or 503, $"INFO {i} got {status}");
+                (accepted, refused) = status == 200 ? (accepted + 1, refused) : (accepted, refused + 1);
+                var due = TimeSpan.FromMilliseconds(i * 2.6);
+                if (clock.Elapsed < due)
+                {
+                    await Task.Delay(due - clock.Elapsed);
+                }
             }
+
+            var allowed = 40 + (20 * clock.Elapsed.TotalSeconds) + 5;
+            Assert.True(accepted <= allowed, $"{accepted} INFOs accepted in {clock.Elapsed.TotalSeconds:F1} s; the bucket allows {allowed:F0}");
+            Assert.True(accepted > CallRecord.MaxEvents, $"only {accepted} accepted: the pacing never reached the event cap");
+            Assert.Equal(2000 - accepted, refused);
+
+            // Every accepted key is either kept as an event or counted in the summary; nothing grows past the caps.
+            var view = await WaitForViewAsync(host, call.Id, v => v.Events.Count(e => e.Name == "dtmf") + (v.Omitted?.Events.GetValueOrDefault("dtmf") ?? 0) == accepted);
+            Assert.Equal(CallRecord.MaxEvents, view.Events.Count);
+            Assert.True(view.Utterances.Count <= CallRecord.MaxUtterances);
+            Assert.NotNull(view.Omitted);
+            Assert.True(view.Omitted!.Events["dtmf"] > 0);
+            var json = await host.Http.GetStringAsync($"/v1/calls/{call.Id}");
+            Assert.True(json.Length < 128 * 1024, $"the record is {json.Length} bytes");
+
+            Assert.Equal(200, await caller.SendAsync("BYE", Step));
+
+            // What the store rewrites on every change is as bounded as what the API shows.
+            await WaitForRowAsync(database, call.Id, "ended");
+            var stored = ReadViewLength(database, call.Id);
+            output.WriteLine($"{accepted} INFOs accepted, {refused} refused in {clock.Elapsed.TotalSeconds:F1} s; record {json.Length} bytes live, {stored} stored; {view.Events.Count} events, {view.Utterances.Count} utterances, omitted {System.Text.Json.JsonSerializer.Serialize(view.Omitted)}");
+            Assert.InRange(stored, 1, 128 * 1024);
         }
-
-        var allowed = 40 + (20 * clock.Elapsed.TotalSeconds) + 5;
-        Assert.True(accepted <= allowed, $"{accepted} INFOs accepted in {clock.Elapsed.TotalSeconds:F1} s; the bucket allows {allowed:F0}");
-        Assert.True(accepted > CallRecord.MaxEvents, $"only {accepted} accepted: the pacing never reached the event cap");
-        Assert.Equal(2000 - accepted, refused);
-
-        // Every accepted key is either kept as an event or counted in the summary; nothing grows past the caps.
-        var view = await WaitForViewAsync(host, call.Id, v => v.Events.Count(e => e.Name == "dtmf") + (v.Omitted?.Events.GetValueOrDefault("dtmf") ?? 0) == accepted);
-        Assert.Equal(CallRecord.MaxEvents, view.Events.Count);
-        Assert.True(view.Utterances.Count <= CallRecord.MaxUtterances);
-        Assert.NotNull(view.Omitted);
-        Assert.True(view.Omitted!.Events["dtmf"] > 0);
-        var json = await host.Http.GetStringAsync($"/v1/calls/{call.Id}");
-        Assert.True(json.Length < 128 * 1024, $"the record is {json.Length} bytes");
-
-        Assert.Equal(200, await caller.SendAsync("BYE", Step));
+        finally
+        {
+            data.Delete(recursive: true);
+        }
     }
 
     [Fact]
@@ -123,6 +138,30 @@ public sealed class StorageAdversarialTests
     }
 
     [Fact]
+    public async Task A_postgresql_outage_delays_records_and_loses_nothing_once_the_server_is_back()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        using var failures = new MeasuredCounter("voiceagent.storage.write_failures");
+        await using var host = await RunningHost.StartAsync($"--Storage:Postgres:ConnectionString={postgres.ConnectionString}", "--Inbound:Greeting=Hi.");
+        using var first = new RawSipCaller(host.SipEndPoint);
+        Assert.Equal(200, await first.CallAsync("bot", Step));
+        var answered = await host.WaitForCallAsync(c => c.State == "answered", Step);
+
+        await postgres.StopAsync();
+        Assert.Equal(200, await first.SendAsync("BYE", Step));
+        using var second = new RawSipCaller(host.SipEndPoint);
+        Assert.Equal(200, await second.CallAsync("bot", Step));
+        Assert.Equal(200, await second.SendAsync("BYE", Step));
+        await WaitUntilAsync(() => failures.Value >= 2, "no failed write was counted");
+
+        await postgres.ResumeAsync();
+
+        await WaitUntilAsync(async () => await host.GetCallsAsync() is { Count: 2 } calls && calls.All(c => c.State == "ended"), "the calls of the outage were never stored");
+        var stored = await host.GetCallsAsync();
+        Assert.Contains(stored, c => c.Id == answered.Id && c.EndReason == "remote-hangup");
+    }
+
+    [Fact]
     public async Task A_storage_directory_that_cannot_be_created_stops_start_up_with_one_line_and_exit_code_2()
     {
         var file = Path.GetTempFileName(); // a file where the path needs a directory
@@ -180,6 +219,16 @@ public sealed class StorageAdversarialTests
         command.CommandText = "SELECT state FROM calls WHERE id = $id";
         command.Parameters.AddWithValue("$id", id);
         return command.ExecuteScalar() as string;
+    }
+
+    private static long ReadViewLength(string database, string id)
+    {
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT length(view) FROM calls WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return (long)command.ExecuteScalar()!;
     }
 
     private static long CountRows(string database)
