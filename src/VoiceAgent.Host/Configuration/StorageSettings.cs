@@ -21,7 +21,7 @@ internal sealed record StorageSettings(string SqlitePath, string? PostgresConnec
         }
 
         return new StorageSettings(
-            Path.GetFullPath(reader.ReadString("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db"))),
+            reader.ReadPath("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db")),
             postgres.Length == 0 ? null : postgres);
     }
 }
