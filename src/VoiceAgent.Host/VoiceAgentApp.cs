@@ -128,6 +128,8 @@ internal static class VoiceAgentApp
         builder.Services.AddSingleton<CallRegistry>();
         builder.Services.AddVoiceAgentTelephony();
         builder.Services.AddVoiceAgentSpeech(settings.Tts);
+        // After the TTS warm-up (it speaks through the pipeline), before ready: see MediaWarmupService.
+        builder.Services.AddHostedService<MediaWarmupService>();
         builder.Services.AddVoiceAgentApplications(settings.Application);
 
         var app = builder.Build();
