@@ -6,6 +6,12 @@ internal static partial class HostLog
     [LoggerMessage(4000, LogLevel.Information, "TTS engine {Engine} ready ({SampleRate} Hz), warm-up took {Milliseconds:F0} ms")]
     public static partial void TtsReady(ILogger logger, string engine, int sampleRate, double milliseconds);
 
+    [LoggerMessage(4150, LogLevel.Information, "Media path warmed up with a synthetic call per codec ({Codecs}) in {Milliseconds:F0} ms")]
+    public static partial void MediaWarmedUp(ILogger logger, string codecs, double milliseconds);
+
+    [LoggerMessage(4151, LogLevel.Warning, "Media warm-up did not finish ({Reason}); the first call may be paced less evenly")]
+    public static partial void MediaWarmupFailed(ILogger logger, string reason);
+
     [LoggerMessage(4001, LogLevel.Information, "SIP listening on {EndPoint} ({Transports}), public address {PublicAddress}")]
     public static partial void SipListening(ILogger logger, string endPoint, string transports, string publicAddress);
 

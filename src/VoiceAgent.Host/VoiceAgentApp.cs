@@ -42,12 +42,17 @@ internal static class VoiceAgentApp
             await app.RunAsync();
             return 0;
         }
+        catch (ConfigurationException ex)
+        {
+            await Console.Error.WriteLineAsync($"VoiceAgent: configuration error: {ex.Message}");
+            return 2;
+        }
         catch (StartupException ex)
         {
             await Console.Error.WriteLineAsync($"VoiceAgent: cannot start: {ex.Message}");
             return 2;
         }
-        catch (IOException ex) when (ex.InnerException is System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException)
+        catch (IOException ex) when (IsAddressInUse(ex))
         {
             await Console.Error.WriteLineAsync($"VoiceAgent: cannot start the HTTP API: {ex.Message}");
             return 2;
@@ -57,6 +62,16 @@ internal static class VoiceAgentApp
             await app.DisposeAsync();
         }
     }
+
+    private static bool IsAddressInUse(Exception ex)
+        => ex is IOException { InnerException: System.Net.Sockets.SocketException or Microsoft.AspNetCore.Connections.AddressInUseException };
+
+    /// <summary>
+    /// A start-up failure <see cref="RunAsync"/> prints as its one line: the host's own "Hosting failed
+    /// to start" log of it (with the stack trace) is left out, so the user reads the line and nothing else.
+    /// </summary>
+    private static bool IsPrintedAsOneLine(Serilog.Events.LogEvent logEvent)
+        => logEvent.Exception is ConfigurationException or StartupException || (logEvent.Exception is { } ex && IsAddressInUse(ex));
 
     /// <summary>
     /// Builds the application. Configuration layers, later wins: config/appsettings.json next to
@@ -88,6 +103,7 @@ internal static class VoiceAgentApp
             .MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .ReadFrom.Configuration(context.Configuration)
+            .Filter.ByExcluding(IsPrintedAsOneLine)
             .Enrich.FromLogContext()
             .Enrich.With<CallIdSuffixEnricher>()
             .WriteTo.Console(outputTemplate: ConsoleTemplate));
@@ -114,6 +130,8 @@ internal static class VoiceAgentApp
         builder.Services.AddSingleton(new DestinationPolicy(settings.Outbound.AllowedDestinations));
         builder.Services.AddVoiceAgentTelephony();
         builder.Services.AddVoiceAgentSpeech(settings.Tts);
+        // After the TTS warm-up (it speaks through the pipeline), before ready: see MediaWarmupService.
+        builder.Services.AddHostedService<MediaWarmupService>();
         builder.Services.AddVoiceAgentApplications(settings.Application);
 
         var app = builder.Build();

@@ -71,7 +71,7 @@ internal sealed record ApplicationSettings(Uri? WebhookUrl, string WebhookSecret
             url,
             secret,
             reader.ReadString("Inbound:FallbackMessage", DefaultFallbackMessage),
-            reader.ReadString("Inbound:AudioDirectory", "audio"),
+            reader.ReadPath("Inbound:AudioDirectory", "audio"),
             TimeSpan.FromSeconds(reader.ReadDouble("Inbound:WebhookTimeoutSeconds", 5, 0.5, 60)),
             reader.ReadInt("Inbound:WebhookRetries", 2, 0, 10),
             stream,

@@ -8,8 +8,40 @@ namespace VoiceAgent.Host.Configuration;
 /// Reads typed values from configuration with one clear message naming the key when a value is
 /// wrong, instead of the binder's exception deep inside start-up.
 /// </summary>
-internal sealed class ConfigurationReader(IConfiguration configuration)
+/// <param name="baseDirectory">What relative paths are relative to; null for the working directory the host started in.</param>
+internal sealed class ConfigurationReader(IConfiguration configuration, string? baseDirectory = null)
 {
+    /// <summary>
+    /// The working directory the process started in: the one place relative paths in configuration are
+    /// resolved against (README: "relative to the working directory"). scripts/start.sh and
+    /// <c>dotnet run</c> keep the caller's directory, so a path typed from the repository root means that.
+    /// </summary>
+    public static string StartDirectory { get; } = Environment.CurrentDirectory;
+
+    public string BaseDirectory { get; } = baseDirectory ?? StartDirectory;
+
+    /// <summary>A file or directory path made absolute against <see cref="BaseDirectory"/>; empty stays empty.</summary>
+    /// <param name="mustExist">True when the path must name an existing file or directory (a model pack).</param>
+    public string ReadPath(string key, string defaultValue, bool mustExist = false)
+    {
+        // A key whose default is empty may be empty (no model pack); the others must name something.
+        var value = ReadString(key, defaultValue, allowEmpty: defaultValue.Length == 0);
+        if (value.Length == 0)
+        {
+            return value;
+        }
+
+        var path = Path.GetFullPath(value, BaseDirectory);
+        if (mustExist && !Directory.Exists(path) && !File.Exists(path))
+        {
+            throw new ConfigurationException(Path.IsPathRooted(value)
+                ? $"{key}: '{path}' does not exist."
+                : $"{key}: '{path}' does not exist ('{value}' is relative to the working directory {BaseDirectory}).");
+        }
+
+        return path;
+    }
+
     public string ReadString(string key, string defaultValue, bool allowEmpty = false)
     {
         var value = configuration[key];

@@ -20,7 +20,7 @@ internal sealed record StorageSettings(string SqlitePath, string? PostgresConnec
             }
         }
 
-        var sqlitePath = Path.GetFullPath(reader.ReadString("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db")));
+        var sqlitePath = reader.ReadPath("Storage:Sqlite:Path", Path.Combine("data", "voiceagent.db"));
         if (postgres.Length == 0)
         {
             EnsureDirectory(sqlitePath);

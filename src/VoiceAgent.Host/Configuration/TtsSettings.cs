@@ -24,7 +24,7 @@ internal sealed record TtsSettings(string Engine, string Voice, float Speed, str
             throw new ConfigurationException($"Tts:Engine '{engine}' is not available; supported engines: {string.Join(", ", Engines)}.");
         }
 
-        var modelPath = reader.ReadString("Tts:ModelPath", string.Empty, allowEmpty: true);
+        var modelPath = reader.ReadPath("Tts:ModelPath", string.Empty, mustExist: engine != Espeak);
         if (engine != Espeak && modelPath.Length == 0)
         {
             throw new ConfigurationException($"Tts:ModelPath must name a {engine} model pack (a directory with manifest.json) when Tts:Engine is {engine}; see docs/neural-engines.md.");
@@ -61,15 +61,20 @@ internal sealed record TtsSettings(string Engine, string Voice, float Speed, str
                 throw new ConfigurationException($"Tts:Packs:{name}:Engine must be piper, kokoro or arcodec; got '{packEngine}'.");
             }
 
-            var packPath = reader.ReadString($"Tts:Packs:{name}:ModelPath", string.Empty);
-            packs.Add(new TtsPackSettings(name, packEngine, Path.GetFullPath(packPath)));
+            var packPath = reader.ReadPath($"Tts:Packs:{name}:ModelPath", string.Empty, mustExist: true);
+            if (packPath.Length == 0)
+            {
+                throw new ConfigurationException($"Tts:Packs:{name}:ModelPath must name a {packEngine} model pack (a directory with manifest.json).");
+            }
+
+            packs.Add(new TtsPackSettings(name, packEngine, packPath));
         }
 
         return new TtsSettings(
             engine,
             reader.ReadString("Tts:Voice", string.Empty, allowEmpty: true),
             (float)reader.ReadDouble("Tts:Speed", 1.0, 0.25, 4.0),
-            modelPath.Length == 0 ? null : Path.GetFullPath(modelPath),
+            modelPath.Length == 0 ? null : modelPath,
             onnx,
             packs);
     }

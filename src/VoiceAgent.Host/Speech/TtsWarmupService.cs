@@ -22,6 +22,7 @@ internal sealed class TtsWarmupService(
         try
         {
             await engine.InitializeAsync(cancellationToken);
+            await CheckDefaultVoiceAsync(cancellationToken);
             await WarmUpSpeechPathAsync(cancellationToken);
             CheckNumberVoices();
         }
@@ -40,6 +41,18 @@ internal sealed class TtsWarmupService(
 
         readiness.MarkTtsReady();
         HostLog.TtsReady(logger, engine.Name, engine.SampleRate, TimeProvider.System.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// An unknown espeak-ng Tts:Voice stops start-up here with its one-line reason, before the speech
+    /// path's warm-up, where the pipeline would log each failed row with its stack trace first.
+    /// </summary>
+    private async Task CheckDefaultVoiceAsync(CancellationToken cancellationToken)
+    {
+        if (settings.Tts.Engine == TtsSettings.Espeak)
+        {
+            _ = await VoiceAgent.Tts.Native.EspeakLibrary.Shared.SynthesizeAsync(".", voices.DefaultVoice, VoiceAgent.Tts.Native.EspeakLibrary.NormalRate, cancellationToken);
+        }
     }
 
     /// <summary>A voice configured for a number must exist now, not fail the first call to that number.</summary>

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Tests.Infrastructure;
 
@@ -94,5 +96,71 @@ public sealed class ConfigurationTests
         var body = await host.Http.GetStringAsync("/healthz");
 
         Assert.Contains("\"status\":\"ready\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Relative_paths_are_resolved_against_the_directory_the_host_was_started_from()
+    {
+        var user = Directory.CreateTempSubdirectory("voiceagent-cwd-").FullName;
+        try
+        {
+            // A relative model pack path as a user types it from their own directory, and a relative record store.
+            var pack = Path.GetRelativePath(user, Path.Combine(AppContext.BaseDirectory, "fixtures", "models", "piper"));
+            await using var host = await HostProcess.StartInAsync(user, Path.Combine("records", "calls.db"), "--Tts:Engine=piper", $"--Tts:ModelPath={pack}");
+
+            Assert.True(File.Exists(Path.Combine(user, "records", "calls.db")), $"no call records under {user}:\n{host.Output}");
+            Assert.Contains("piper", await host.Http.GetStringAsync("/v1/voices"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(user, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_relative_path_is_made_absolute_against_the_reader_base_directory()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:Sqlite:Path"] = "data/x.db" }).Build();
+
+        var reader = new ConfigurationReader(configuration, "/srv/voice");
+
+        Assert.Equal("/srv/voice/data/x.db", reader.ReadPath("Storage:Sqlite:Path", "data/voiceagent.db"));
+        Assert.Equal("/srv/voice/audio", reader.ReadPath("Inbound:AudioDirectory", "audio"));
+        Assert.Equal(string.Empty, reader.ReadPath("Tts:ModelPath", string.Empty, mustExist: true));
+        var missing = Assert.Throws<ConfigurationException>(() => reader.ReadPath("Storage:Sqlite:Path", "x", mustExist: true));
+        Assert.Contains("/srv/voice/data/x.db", missing.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Sip:Port=99999", "Sip:Port")]
+    [InlineData("--Tts:Voice=xx-nonexistent", "Tts:Voice")]
+    [InlineData("--Tts:Engine=piper|--Tts:ModelPath=no/such/pack", "Tts:ModelPath")]
+    public async Task A_start_up_error_prints_exactly_one_line_and_exits_with_code_2(string arguments, string key)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "VoiceAgent.Host.dll"), "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0" }
+            .Concat(arguments.Split('|')))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        var lines = (await error).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("VoiceAgent: ", line, StringComparison.Ordinal);
+        Assert.Contains(key, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", await output, StringComparison.Ordinal);
     }
 }

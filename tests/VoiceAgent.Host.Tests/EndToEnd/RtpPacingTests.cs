@@ -48,4 +48,39 @@ public sealed class RtpPacingTests
         // machine tshark may start after the first packet, so the talkspurt's marker can be missed.)
         Assert.InRange(packets.Count(p => p.Marker), 0, 1);
     }
+
+    [Fact]
+    public async Task The_first_opus_call_after_start_is_paced_by_a_media_path_warmed_before_ready()
+    {
+        var rtpPort = FreePorts.UdpRange(2).Min;
+        var data = Directory.CreateTempSubdirectory("voiceagent-firstcall-").FullName;
+        try
+        {
+            // A host process of its own: its compiled code is as cold as a freshly started server's.
+            await using var host = await HostProcess.StartAsync(Path.Combine(data, "calls.db"), $"--Rtp:PortMin={rtpPort}", $"--Rtp:PortMax={rtpPort + 1}");
+            Assert.Contains("Media path warmed up with a synthetic call per codec (opus,G722,PCMU,PCMA)", host.Output, StringComparison.Ordinal);
+            await using var capture = await RtpCapture.StartAsync(rtpPort);
+            using var phone = new BaresipPhone("opus.so");
+
+            await phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(5));
+            await Task.Delay(300);
+            var packets = capture.Packets;
+
+            Assert.True(packets.Count > 150, $"only {packets.Count} RTP packets captured");
+            var gaps = new List<double>();
+            for (var i = 1; i < packets.Count; i++)
+            {
+                gaps.Add((packets[i].Time - packets[i - 1].Time) * 1000);
+            }
+
+            // Loose sanity bounds (the figures come from bench firstcall): no stall of a first-call JIT or tier-up.
+            var within = gaps.Count(g => g is > 10 and < 30) / (double)gaps.Count;
+            Assert.True(within > 0.95, $"only {within:P0} of packet gaps within 10-30 ms");
+            Assert.True(gaps.Max() < 100, $"a {gaps.Max():F0} ms gap");
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }

@@ -43,7 +43,11 @@ internal sealed class HostProcess : IAsyncDisposable
     }
 
     /// <param name="storage">Where records go: an SQLite file path, or a PostgreSQL connection string (with <c>Host=</c>).</param>
-    public static async Task<HostProcess> StartAsync(string storage, params string[] extraArgs)
+    public static Task<HostProcess> StartAsync(string storage, params string[] extraArgs)
+        => StartInAsync(AppContext.BaseDirectory, storage, extraArgs);
+
+    /// <param name="workingDirectory">The directory the host is started from (what relative paths in its configuration mean).</param>
+    public static async Task<HostProcess> StartInAsync(string workingDirectory, string storage, params string[] extraArgs)
     {
         var sipPort = FreePorts.Udp();
         var rtp = FreePorts.UdpRange(40);
@@ -53,7 +57,7 @@ internal sealed class HostProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var arg in new[]
         {
