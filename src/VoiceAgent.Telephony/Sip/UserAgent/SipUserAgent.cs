@@ -233,8 +233,8 @@ public sealed partial class SipUserAgent
     {
         // Everything that refuses an INVITE is decided before any state is kept, and answered
         // statelessly: no 100 Trying, no transaction, no timer G retransmitting the refusal for 32 s.
-        SipNameAddress.TryParse(invite.To!, out var to);
-        var inDialog = to!.Tag is not null;
+        // A To that is no name-address is not a dialog; CheckInvite answers it 400 (found by the fuzzer).
+        var inDialog = SipNameAddress.TryParse(invite.To ?? string.Empty, out var to) && to!.Tag is not null;
         var refusal = _rules.CheckInvite(invite) ?? (inDialog ? (FindCall(invite) is null ? NoSuchCall(invite) : null) : CheckSessionInterval(invite));
         if (refusal is not null || inDialog)
         {
