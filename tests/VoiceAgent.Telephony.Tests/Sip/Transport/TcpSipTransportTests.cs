@@ -136,6 +136,26 @@ public sealed class TcpSipTransportTests
     [Fact]
     public async Task A_send_queue_over_its_bound_closes_the_connection_instead_of_growing()
     {
+        var counted = 0L;
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "voiceagent.sip.tcp.closed")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "reason", Value: "send_queue_full" })
+                {
+                    Interlocked.Add(ref counted, value);
+                }
+            }
+        });
+        listener.Start();
         var options = new TcpTransportOptions { MaxQueuedMessages = 8 };
         await using var transport = SipTransportSet.Bind(new IPEndPoint(IPAddress.Loopback, 0), NullLoggerFactory.Instance, options);
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
@@ -149,6 +169,7 @@ public sealed class TcpSipTransportTests
         var outcomes = await Task.WhenAll(sends).WaitAsync(TimeSpan.FromSeconds(5));
 
         Assert.Contains(false, outcomes);
+        Assert.True(Interlocked.Read(ref counted) >= 1, "the closed connection was not counted");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var buffer = new byte[65536];
         while (await client.ReceiveAsync(buffer, SocketFlags.None, timeout.Token) > 0)

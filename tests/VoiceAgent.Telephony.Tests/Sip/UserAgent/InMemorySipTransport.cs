@@ -35,24 +35,25 @@ internal sealed class InMemorySipTransport : ISipTransport
 
     public ChannelReader<SipInbound> Incoming => _incoming.Reader;
 
-    public void Inject(string wireText) => Inject(wireText, Peer);
+    /// <summary>Destinations whose sends hang for 3 s and then fail, as to a TCP peer that stopped reading (the message is still recorded).</summary>
+    public HashSet<IPEndPoint> Stalled { get; } = [];
 
-    /// <summary>A message as if it arrived from <paramref name="from"/>.</summary>
-    public void Inject(string wireText, IPEndPoint from)
+    public void Inject(string wireText, IPEndPoint? from = null, SipTransportKind transport = SipTransportKind.Udp)
     {
+        var source = from ?? Peer;
         var bytes = Encoding.UTF8.GetBytes(wireText);
         if (SipMessageParser.TryParse(bytes, out var message, out var error))
         {
             if (message is SipRequest request)
             {
-                ViaReceivedStamp.Apply(request, from);
+                ViaReceivedStamp.Apply(request, source);
             }
 
-            _incoming.Writer.TryWrite(new SipInbound(message, null, from));
+            _incoming.Writer.TryWrite(new SipInbound(message, null, source, transport));
         }
         else
         {
-            _incoming.Writer.TryWrite(new SipInbound(null, error, from));
+            _incoming.Writer.TryWrite(new SipInbound(null, error, source, transport));
         }
     }
 
@@ -67,7 +68,7 @@ internal sealed class InMemorySipTransport : ISipTransport
         // Round-trip through the wire format, as a real peer would see it.
         Assert.True(SipMessageParser.TryParse(SipMessageSerializer.Serialize(message), out var reparsed, out var error), error?.Detail);
         _sent.Writer.TryWrite((reparsed!, destination, transport));
-        return ValueTask.FromResult(true);
+        return Stalled.Contains(destination) ? new ValueTask<bool>(Task.Delay(3000).ContinueWith(_ => false, TaskScheduler.Default)) : ValueTask.FromResult(true);
     }
 
     /// <summary>The next message the UA sent that satisfies <paramref name="match"/> (others are skipped).</summary>
