@@ -90,6 +90,19 @@ public sealed class ApiAdversarialTests
         Assert.Contains("Api:Key", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--Api:AllowedHosts:0=http://x", "Api:AllowedHosts:0")]
+    [InlineData("--Api:MaxConcurrentSpeech=0", "Api:MaxConcurrentSpeech")]
+    [InlineData("--Api:MaxSpeechBytes=10", "Api:MaxSpeechBytes")]
+    [InlineData("--Outbound:AllowedDestinations:0=premium", "Outbound:AllowedDestinations:0")]
+    [InlineData("--Outbound:AllowedDestinations:0=sip:bad host", "Outbound:AllowedDestinations:0")]
+    public void Bad_values_of_the_new_keys_stop_start_up_naming_the_key(string argument, string key)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build([argument]));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_host_process_told_to_bind_all_interfaces_through_kestrel_endpoints_exits_with_code_2()
     {
