@@ -366,6 +366,7 @@ public sealed class ApiAdversarialTests
         var call = await host.WaitForCallAsync(c => c.Id == callId && c.State == "ended", Timeout);
 
         Assert.True(refusals > 400, $"only {refusals} of 500 say.text messages were refused");
-        Assert.True(call.Utterances.Count <= VoiceAgent.Host.Applications.Streams.CallStreamSession.MaxQueuedVerbs, $"{call.Utterances.Count} utterances");
+        // What was queued (the bound, plus one message's clauses) and what was spoken meanwhile; 2000 without the bound.
+        Assert.True(call.Utterances.Count < 2 * VoiceAgent.Host.Applications.Streams.CallStreamSession.MaxQueuedVerbs, $"{call.Utterances.Count} utterances");
     }
 }
