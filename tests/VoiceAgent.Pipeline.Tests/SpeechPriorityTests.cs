@@ -53,6 +53,43 @@ public sealed class SpeechPriorityTests(ITestOutputHelper output)
         Assert.True(apiAhead >= 10, $"the speech API newcomer waited for only {apiAhead} rows: the stage was not saturated");
     }
 
+    [Fact]
+    public async Task In_the_streaming_stage_a_call_lane_takes_the_turns_while_speech_api_lanes_wait()
+    {
+        // Round robin gives every lane a piece per turn; a call's lane must not wait for twelve API lanes' pieces.
+        var engine = new CountingStreamingEngine();
+        await using var pipeline = new SpeechPipeline(engine, new SentenceTestFrontend(), new PipelineOptions(), NullLogger<SpeechPipeline>.Instance);
+        using var stop = new CancellationTokenSource(Timeout);
+        var longText = string.Join(' ', Enumerable.Range(0, 200).Select(i => $"Sentence number {i}."));
+        var flood = Enumerable.Range(0, 12).Select(i => pipeline.CreateSession($"api-{i}", new VoiceProfile("counting", $"api-{i}"), SpeechPriority.Background)).ToArray();
+        var readers = flood.Select(s => DrainAsync(s.Speak(longText), stop.Token)).ToArray();
+        while (engine.Pieces.Count < 200)
+        {
+            await Task.Delay(20, stop.Token);
+        }
+
+        await using var call = pipeline.CreateSession("call", new VoiceProfile("counting", "caller"));
+        using var callUtterance = call.Speak("Hello caller. How are you.");
+        await DrainAsync(callUtterance, stop.Token);
+
+        var queued = callUtterance.Timeline.GetTimestamp(TimelineMark.FirstChunkNormalized)!.Value;
+        var pieces = engine.Pieces.ToArray();
+        var callPieces = pieces.Where(p => p.Voice == "caller").ToArray();
+        var apiBeforeFirst = pieces.Count(p => p.Voice != "caller" && p.Timestamp > queued && p.Timestamp < callPieces[0].Timestamp);
+        var apiDuring = pieces.Count(p => p.Voice != "caller" && p.Timestamp > callPieces[0].Timestamp && p.Timestamp < callPieces[^1].Timestamp);
+        output.WriteLine($"API pieces after the call was queued: {apiBeforeFirst} before its first piece, {apiDuring} while its {callPieces.Length} pieces were made");
+        await stop.CancelAsync();
+        foreach (var session in flood)
+        {
+            await session.DisposeAsync();
+        }
+
+        await Task.WhenAll(readers).ContinueWith(_ => { }, TaskScheduler.Default);
+        Assert.Equal(2 * CountingStreamingEngine.PiecesPerChunk, callPieces.Length);
+        Assert.True(apiBeforeFirst <= 1, $"{apiBeforeFirst} speech API pieces were made before the call's first");
+        Assert.True(apiDuring <= callPieces.Length, $"{apiDuring} speech API pieces were made while the call's {callPieces.Length} were (round robin alone: about {12 * callPieces.Length})");
+    }
+
     /// <summary>Rows whose generation started after <paramref name="utterance"/>'s first row was queued and before that row's own.</summary>
     private static int RowsStartedBetween(ConcurrentQueue<(long Timestamp, string Voice)> started, Utterance utterance, string voice)
     {

@@ -33,6 +33,9 @@ internal sealed class RowQueue<T>
         _background.Writer.TryComplete();
     }
 
+    /// <summary>A call's row waits to be read.</summary>
+    public bool HasCallRows => _calls.Reader.Count > 0;
+
     /// <summary>The next row, a call's before the speech API's.</summary>
     public bool TryRead(out T row) => _calls.Reader.TryRead(out row!) || _background.Reader.TryRead(out row!);
 

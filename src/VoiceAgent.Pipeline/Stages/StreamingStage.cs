@@ -58,6 +58,11 @@ internal sealed class StreamingStage : IAsyncDisposable
                         continue;
                     }
 
+                    if (lane.Utterance.Priority != SpeechPriority.Call && _queue.HasCallRows)
+                    {
+                        break; // a call's row arrived during this turn: admit it now rather than after every API lane's piece
+                    }
+
                     if (!lane.Utterance.HasRoom)
                     {
                         blocked.Add(lane.WaitForRoomAsync(_stopping.Token));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -88,6 +89,19 @@ public sealed class ApiAdversarialTests
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
         Assert.Contains("Api:Key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--Api:AllowedHosts:0=http://x", "Api:AllowedHosts:0")]
+    [InlineData("--Api:MaxConcurrentSpeech=0", "Api:MaxConcurrentSpeech")]
+    [InlineData("--Api:MaxSpeechBytes=10", "Api:MaxSpeechBytes")]
+    [InlineData("--Outbound:AllowedDestinations:0=premium", "Outbound:AllowedDestinations:0")]
+    [InlineData("--Outbound:AllowedDestinations:0=sip:bad host", "Outbound:AllowedDestinations:0")]
+    public void Bad_values_of_the_new_keys_stop_start_up_naming_the_key(string argument, string key)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build([argument]));
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -300,5 +314,59 @@ public sealed class ApiAdversarialTests
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("stream", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_say_text_flood_over_the_websocket_is_refused_once_the_call_has_its_bound_of_verbs_waiting()
+    {
+        var incoming = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await TestApplicationServer.StartAsync(evt =>
+        {
+            if ((string?)evt["event"] == "call.incoming")
+            {
+                incoming.TrySetResult((string)evt["callId"]!);
+            }
+
+            return "[]";
+        });
+        await using var host = await RunningHost.StartAsync($"--Inbound:WebhookUrl={app.Url}", $"--Inbound:WebhookSecret={TestApplicationServer.Secret}");
+        using var phone = new BaresipPhone();
+        var calling = phone.CallAsync(host.Uri(), TimeSpan.FromSeconds(8));
+        var callId = await incoming.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        using var socket = new ClientWebSocket();
+        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{host.Http.BaseAddress!.Port}/v1/calls/{callId}/stream"), CancellationToken.None).WaitAsync(Timeout);
+        var refusals = 0;
+        var receiving = Task.Run(async () =>
+        {
+            var buffer = new byte[64 * 1024];
+            while (socket.State == WebSocketState.Open)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                if (Encoding.UTF8.GetString(buffer, 0, result.Count).Contains("say.text dropped", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref refusals);
+                }
+            }
+        });
+
+        // 500 messages of four clauses each: 2000 say verbs if nothing bounded them.
+        var message = Encoding.UTF8.GetBytes("""{"type": "say.text", "text": "One. Two. Three. Four. "}""");
+        for (var i = 0; i < 500 && socket.State == WebSocketState.Open; i++)
+        {
+            await socket.SendAsync(message, WebSocketMessageType.Text, true, CancellationToken.None).WaitAsync(Timeout);
+        }
+
+        await calling.WaitAsync(Timeout);
+        await receiving.WaitAsync(Timeout);
+        var call = await host.WaitForCallAsync(c => c.Id == callId && c.State == "ended", Timeout);
+
+        Assert.True(refusals > 400, $"only {refusals} of 500 say.text messages were refused");
+        // What was queued (the bound, plus one message's clauses) and what was spoken meanwhile; 2000 without the bound.
+        Assert.True(call.Utterances.Count < 2 * VoiceAgent.Host.Applications.Streams.CallStreamSession.MaxQueuedVerbs, $"{call.Utterances.Count} utterances");
     }
 }
