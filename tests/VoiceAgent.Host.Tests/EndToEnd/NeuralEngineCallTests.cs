@@ -106,14 +106,13 @@ public sealed class NeuralEngineCallTests
     [Fact]
     public async Task A_missing_model_pack_or_an_unknown_voice_stops_start_up_with_a_clear_message()
     {
-        var missing = VoiceAgentApp.Build(["--Tts:Engine=kokoro", "--Tts:ModelPath=/nonexistent/pack", "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0"]);
-        var error = await Assert.ThrowsAsync<StartupException>(() => missing.StartAsync());
-        Assert.Contains("Tts:ModelPath", error.Message, StringComparison.Ordinal);
-        Assert.Contains("/nonexistent/pack", error.Message, StringComparison.Ordinal);
-        await missing.DisposeAsync();
+        // A pack directory that does not exist is a configuration error, found before anything starts.
+        var missing = Assert.Throws<ConfigurationException>(() => VoiceAgentApp.Build(["--Tts:Engine=kokoro", "--Tts:ModelPath=/nonexistent/pack", "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0"]));
+        Assert.Contains("Tts:ModelPath", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/pack", missing.Message, StringComparison.Ordinal);
 
         var unknownVoice = VoiceAgentApp.Build(["--Tts:Engine=piper", $"--Tts:ModelPath={Pack("piper")}", "--Tts:Voice=nobody", "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={FreePorts.Udp()}", "--urls=http://127.0.0.1:0"]);
-        error = await Assert.ThrowsAsync<StartupException>(() => unknownVoice.StartAsync());
+        var error = await Assert.ThrowsAsync<StartupException>(() => unknownVoice.StartAsync());
         Assert.Contains("Tts:Voice 'nobody'", error.Message, StringComparison.Ordinal);
         await unknownVoice.DisposeAsync();
     }

@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Telephony.Codecs;
@@ -135,58 +133,27 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
 
     private void Handle(ReadOnlySpan<byte> json, StreamPlayback playback)
     {
-        JsonNode? node;
-        try
+        if (!TwilioInboundMessage.TryRead(json, out var kind, out var payload, out var length, out var mark, out var error))
         {
-            node = JsonNode.Parse(json);
-        }
-        catch (JsonException ex)
-        {
-            ApplicationLog.StreamMessageIgnored(logger, ex.Message);
+            ApplicationLog.StreamMessageIgnored(logger, error!);
             return;
         }
 
-        switch ((string?)node?["event"])
+        switch (kind)
         {
-            case "media":
-                QueueMedia(node!, playback);
+            case TwilioInboundEvent.Media:
+                playback.EnqueueMuLaw(payload!, length); // the playback queue owns the pooled buffer now
                 break;
-            case "mark":
-                var name = node!["mark"]?["name"] is JsonValue value && value.TryGetValue<string>(out var text) ? text : string.Empty;
-                playback.EnqueueMark(name);
+            case TwilioInboundEvent.Mark:
+                playback.EnqueueMark(mark ?? string.Empty);
                 break;
-            case "clear":
+            case TwilioInboundEvent.Clear:
                 playback.Clear();
                 break;
             default:
-                ApplicationLog.StreamMessageIgnored(logger, $"event '{(string?)node?["event"]}'");
+                ApplicationLog.StreamMessageIgnored(logger, "an event other than media, mark or clear");
                 break;
         }
-    }
-
-    private void QueueMedia(JsonNode message, StreamPlayback playback)
-    {
-        string payload;
-        try
-        {
-            payload = message["media"]?["payload"]?.GetValue<string>() ?? string.Empty;
-        }
-        catch (Exception ex) when (ex is FormatException or InvalidOperationException)
-        {
-            ApplicationLog.StreamMessageIgnored(logger, "media payload is not a base64 string");
-            return;
-        }
-
-        // Decoded into a pooled buffer that the playback queue owns from here on.
-        var mulaw = ArrayPool<byte>.Shared.Rent(Math.Max(1, payload.Length * 3 / 4));
-        if (!Convert.TryFromBase64String(payload, mulaw, out var length))
-        {
-            ArrayPool<byte>.Shared.Return(mulaw);
-            ApplicationLog.StreamMessageIgnored(logger, "media payload is not a base64 string");
-            return;
-        }
-
-        playback.EnqueueMuLaw(mulaw, length);
     }
 
     private async Task SendCallerAudioAsync(CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ internal sealed class WebSocketSendQueue
     private readonly Action _onFirstDrop;
     private volatile bool _completed;
     private int _dropped;
+    private int _aborted;
 
     /// <param name="onFirstDrop">Called once, when the first media frame is dropped (for one log line per stream).</param>
     public WebSocketSendQueue(WebSocket socket, Action onFirstDrop)
@@ -39,7 +40,7 @@ internal sealed class WebSocketSendQueue
     public int Dropped => Volatile.Read(ref _dropped);
 
     /// <summary>True when the socket was aborted because an event found the queue full.</summary>
-    public bool Aborted { get; private set; }
+    public bool Aborted => Volatile.Read(ref _aborted) == 1;
 
     /// <summary>Queues <paramref name="message"/>; never waits. The queue owns the buffer from here on.</summary>
     public void Enqueue(PooledMessage message)
@@ -66,9 +67,8 @@ internal sealed class WebSocketSendQueue
             return;
         }
 
-        if (!Aborted)
+        if (Interlocked.Exchange(ref _aborted, 1) == 0)
         {
-            Aborted = true;
             StalledAborted.Add(1);
             _socket.Abort();
         }
