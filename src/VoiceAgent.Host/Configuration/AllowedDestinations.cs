@@ -7,7 +7,7 @@ namespace VoiceAgent.Host.Configuration;
 /// Outbound:AllowedDestinations: where <c>POST /v1/calls</c> may dial. Entries are number prefixes
 /// (<c>+44</c>, <c>+1555</c>, <c>+</c> for every number: compared digit by digit after removing + and
 /// separators) and SIP host patterns (<c>sip:pbx.example.com</c>, <c>sip:*.example.com</c>,
-/// <c>sip:192.0.2.0/24</c>, <c>sip:*</c>). See docs/security.d/api.md for how they apply.
+/// <c>sip:192.0.2.0/24</c>, <c>sip:*</c>). See docs/security.md for how they apply.
 /// </summary>
 internal sealed record AllowedDestinations(IReadOnlyList<string> NumberPrefixes, IReadOnlyList<string> HostPatterns)
 {
