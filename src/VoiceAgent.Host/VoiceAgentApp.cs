@@ -8,7 +8,7 @@ using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
 using VoiceAgent.Host.Speech.Synthesis;
 using VoiceAgent.Host.Storage;
-using VoiceAgent.Host.Telephony;
+using VoiceAgent.Host.Sip;
 
 namespace VoiceAgent.Host;
 

@@ -1,4 +1,4 @@
-using VoiceAgent.Host.Telephony;
+using VoiceAgent.Host.Sip;
 
 namespace VoiceAgent.Host.Api;
 

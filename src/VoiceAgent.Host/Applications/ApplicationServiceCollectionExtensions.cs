@@ -1,11 +1,12 @@
 using System.Text;
 using Microsoft.Extensions.Http.Resilience;
 using VoiceAgent.Host.Applications.Webhooks;
+using VoiceAgent.Host.Calls;
 using VoiceAgent.Host.Configuration;
 
 namespace VoiceAgent.Host.Applications;
 
-/// <summary>Registers the webhook client with its resilience pipeline.</summary>
+/// <summary>Registers the call applications and the webhook client with its resilience pipeline.</summary>
 internal static class ApplicationServiceCollectionExtensions
 {
     public static IServiceCollection AddVoiceAgentApplications(this IServiceCollection services, ApplicationSettings settings)
@@ -13,6 +14,7 @@ internal static class ApplicationServiceCollectionExtensions
         services.AddSingleton(settings);
         services.AddSingleton<AudioFileLibrary>();
         services.AddSingleton<CallEventHubs>();
+        services.AddSingleton<ICallApplications, CallApplications>();
         services.AddSingleton(new WebhookSigner(Encoding.UTF8.GetBytes(settings.WebhookSecret)));
         services.AddSingleton<WebhookClient>();
         services.AddHttpClient(WebhookClient.HttpClientName, client =>

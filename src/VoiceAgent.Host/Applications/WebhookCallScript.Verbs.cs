@@ -41,7 +41,7 @@ internal sealed partial class WebhookCallScript
     {
         if (!TryVoice(say.Voice, out var voice))
         {
-            return new SayResult("failed", 0);
+            return new SayResult(SayOutcome.Failed, 0);
         }
 
         using var listener = say.BargeIn ? Listen(BargeInListener) : null;

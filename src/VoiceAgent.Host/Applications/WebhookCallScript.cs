@@ -165,8 +165,8 @@ internal sealed partial class WebhookCallScript
     {
         var name = result.Outcome switch
         {
-            "completed" => "say.done",
-            "interrupted" => "say.interrupted",
+            SayOutcome.Completed => "say.done",
+            SayOutcome.Interrupted => "say.interrupted",
             _ => null,
         };
         if (name is null)

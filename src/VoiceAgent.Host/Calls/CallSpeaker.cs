@@ -1,15 +1,13 @@
-using System.Buffers;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Pipeline.Timeline;
-using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Telephony.Media;
 using VoiceAgent.Tts;
 
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>
-/// Speaks into one call: turns each utterance's PCM into the codec's rate (libsoxr, state kept
-/// across chunks) and feeds the call's playout buffer, one utterance at a time. Marks the
+/// Speaks into one call: feeds each utterance's PCM through a <see cref="PlayoutWriter"/> (the
+/// codec's rate) into the call's playout buffer, one utterance at a time. Marks the
 /// utterance's timeline when its first and last RTP packets leave.
 /// </summary>
 internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallRecord record, ILogger logger)
@@ -28,14 +26,14 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
         Interlocked.Exchange(ref _current, utterance);
         var outcome = await PlayAsync(utterance, callEnded);
         Interlocked.CompareExchange(ref _current, null, utterance);
-        utteranceRecord.SetOutcome(outcome);
+        utteranceRecord.SetOutcome(SayOutcomes.Name(outcome));
         var t = utterance.Timeline.Snapshot();
-        HostLog.UtteranceTimeline(logger, utterance.Id, outcome, t.FirstChunkNormalizedMs, t.FirstUnitsGeneratedMs, t.FirstPcmMs, t.FirstRtpPacketMs, t.LastRtpPacketMs);
+        HostLog.UtteranceTimeline(logger, utterance.Id, SayOutcomes.Name(outcome), t.FirstChunkNormalizedMs, t.FirstUnitsGeneratedMs, t.FirstPcmMs, t.FirstRtpPacketMs, t.LastRtpPacketMs);
         utterance.Dispose();
 
         // What the caller heard: up to the flush for an interrupted utterance, everything written otherwise.
         var interruptedAt = Interlocked.Read(ref _interruptedAtSample);
-        var endSample = outcome == "completed" || interruptedAt < 0 ? stream.Playout.SentPosition : interruptedAt;
+        var endSample = outcome == SayOutcome.Completed || interruptedAt < 0 ? stream.Playout.SentPosition : interruptedAt;
         var playedMs = Math.Max(0, endSample - startSample) * 1000 / stream.Playout.SampleRate;
         return new SayResult(outcome, (int)playedMs);
     }
@@ -51,23 +49,23 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
         var handle = new PlaybackHandle(interrupt);
         Interlocked.Exchange(ref _interruptedAtSample, -1);
         Interlocked.Exchange(ref _currentPlayback, handle);
-        string outcome;
+        SayOutcome outcome;
         try
         {
-            using var resampler = new SoxrResampler(sampleRate, stream.Playout.SampleRate);
+            using var writer = new PlayoutWriter(stream.Playout, sampleRate);
             const int Block = 4096;
             for (var offset = 0; offset < pcm.Length; offset += Block)
             {
-                await WriteAsync(resampler, pcm.Slice(offset, Math.Min(Block, pcm.Length - offset)), flush: false, interrupt.Token);
+                await writer.WriteAsync(pcm.Slice(offset, Math.Min(Block, pcm.Length - offset)), interrupt.Token);
             }
 
-            await WriteAsync(resampler, ReadOnlyMemory<short>.Empty, flush: true, interrupt.Token);
+            await writer.FlushAsync(interrupt.Token);
             await stream.Playout.MarkEnd().WaitAsync(interrupt.Token);
-            outcome = "completed";
+            outcome = SayOutcome.Completed;
         }
         catch (OperationCanceledException)
         {
-            outcome = "interrupted";
+            outcome = SayOutcome.Interrupted;
         }
         finally
         {
@@ -113,9 +111,9 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
         }
     }
 
-    private async Task<string> PlayAsync(Utterance utterance, CancellationToken callEnded)
+    private async Task<SayOutcome> PlayAsync(Utterance utterance, CancellationToken callEnded)
     {
-        SoxrResampler? resampler = null;
+        PlayoutWriter? writer = null;
         var firstPacket = stream.Playout.MarkStart();
         _ = firstPacket.ContinueWith(
             t => utterance.Timeline.TryMark(TimelineMark.FirstRtpPacket, t.Result),
@@ -126,46 +124,32 @@ internal sealed class CallSpeaker(SpeechSession session, RtpStream stream, CallR
         {
             await foreach (var chunk in utterance.ReadAudioAsync(callEnded))
             {
-                // One resampler per utterance and call: its filter state never crosses calls.
-                resampler ??= new SoxrResampler(chunk.SampleRate, stream.Playout.SampleRate);
-                await WriteAsync(resampler, chunk.Samples, flush: false, stop.Token);
+                // One writer per utterance and call: its filter state never crosses calls.
+                writer ??= new PlayoutWriter(stream.Playout, chunk.SampleRate);
+                await writer.WriteAsync(chunk.Samples, stop.Token);
             }
 
-            if (resampler is not null)
+            if (writer is not null)
             {
-                await WriteAsync(resampler, ReadOnlyMemory<short>.Empty, flush: true, stop.Token);
+                await writer.FlushAsync(stop.Token);
             }
 
             var last = await stream.Playout.MarkEnd().WaitAsync(stop.Token);
             utterance.Timeline.SetMark(TimelineMark.LastRtpPacket, last);
-            return "completed";
+            return SayOutcome.Completed;
         }
         catch (OperationCanceledException) when (utterance.IsCancelled || callEnded.IsCancellationRequested)
         {
-            return "interrupted";
+            return SayOutcome.Interrupted;
         }
         catch (Exception ex)
         {
             HostLog.UtteranceFailed(logger, ex, utterance.Id);
-            return "failed";
+            return SayOutcome.Failed;
         }
         finally
         {
-            resampler?.Dispose();
-        }
-    }
-
-    private async Task WriteAsync(SoxrResampler resampler, ReadOnlyMemory<short> pcm, bool flush, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<short>.Shared.Rent(resampler.MaxOutputFor(Math.Max(pcm.Length, resampler.InputRate / 10)));
-        try
-        {
-            var written = flush ? resampler.Flush(buffer) : resampler.Process(pcm.Span, buffer);
-            await stream.Playout.WriteAsync(buffer.AsMemory(0, written), cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<short>.Shared.Return(buffer);
+            writer?.Dispose();
         }
     }
 }

@@ -1,37 +1,24 @@
 using System.Security.Cryptography;
-using VoiceAgent.Host.Applications;
-using VoiceAgent.Host.Applications.Streams;
-using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Host.Speech;
-using VoiceAgent.Pipeline.Sessions;
-using VoiceAgent.Telephony.Codecs;
-using VoiceAgent.Telephony.Media;
-using VoiceAgent.Telephony.Media.Vad;
-using VoiceAgent.Telephony.Rtp;
 using VoiceAgent.Telephony.Sdp;
 using VoiceAgent.Telephony.Sip.UserAgent;
-using VoiceAgent.Tts;
 
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>
 /// Binds an incoming SIP call to media and speech: negotiates the codec, opens the RTP stream,
 /// starts the greeting's synthesis before the 200 OK leaves (so audio is ready for the first
-/// packet), answers, and runs the embedded default's script until the call ends.
+/// packet), answers, and runs the configured application or the embedded default's script until
+/// the call ends. The media and speech belong to one <see cref="CallMedia"/>.
 /// </summary>
 internal sealed class InboundCallHandler(
     VoiceAgentSettings settings,
-    SdpNegotiator negotiator,
-    RtpPortAllocator ports,
-    MediaClock clock,
-    SpeechPipeline pipeline,
+    CallMediaFactory media,
     VoiceDirectory voices,
     CallRegistry registry,
     LiveCalls live,
-    WebhookClient webhooks,
-    AudioFileLibrary audioFiles,
-    CallEventHubs hubs,
+    ICallApplications applications,
     TimeProvider time,
     ILogger<InboundCallHandler> logger) : IIncomingCallHandler
 {
@@ -54,9 +41,9 @@ internal sealed class InboundCallHandler(
         }
         finally
         {
-            var reason = call.Completion.IsCompletedSuccessfully ? call.Completion.Result : CallEndReason.Shutdown;
-            record.MarkEnded(CallOutcomes.Name(reason), time.GetUtcNow());
-            HostLog.CallEnded(logger, CallOutcomes.Name(reason));
+            var outcome = call.Completion.IsCompletedSuccessfully ? CallOutcomes.From(call.Completion.Result) : CallOutcome.Shutdown;
+            record.MarkEnded(CallOutcomes.Name(outcome), time.GetUtcNow());
+            HostLog.CallEnded(logger, CallOutcomes.Name(outcome));
         }
     }
 
@@ -68,8 +55,8 @@ internal sealed class InboundCallHandler(
             return;
         }
 
-        var negotiation = negotiator.Negotiate(offer!);
-        if (negotiation.Media is not { } media)
+        var negotiation = media.Negotiate(offer!);
+        if (negotiation.Media is not { } negotiated)
         {
             await RejectAsync(call, record, 488, "Not Acceptable Here", cancellationToken, negotiation.FailureReason);
             return;
@@ -78,7 +65,7 @@ internal sealed class InboundCallHandler(
         System.Net.Sockets.Socket socket;
         try
         {
-            socket = ports.Allocate();
+            socket = media.AllocatePort();
         }
         catch (InvalidOperationException ex)
         {
@@ -86,21 +73,14 @@ internal sealed class InboundCallHandler(
             return;
         }
 
-        var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
-        var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
-        await using var stream = new RtpStream(socket, format, media.RemoteRtp, ports.Release, settings.Rtp.StrictSource) { Logger = logger };
-        record.AttachMedia(() => stream.Statistics);
-        var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
-        var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
-        var answer = SdpAnswerBuilder.Build(offer!, media, settings.Sip.PublicAddress, stream.LocalPort, sessionId);
-        call.SessionUpdateHandler = new CallMediaSession(negotiator, stream, record, settings.Sip.PublicAddress, media, sessionId, time).AnswerOffer;
+        await using var callMedia = media.Open(socket, negotiated, CallMediaFactory.NewSessionId(), record);
+        var answer = callMedia.Answer(offer!);
         var calledNumber = VoiceAgent.Telephony.Sip.Messages.SipUri.TryParse(call.RequestUri, out var requestUri) ? requestUri!.User : null;
-        await using var session = pipeline.CreateSession(record.Id, voices.Create(settings.Inbound.VoiceFor(calledNumber)));
-        var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
+        var context = callMedia.Attach(call, voices.Create(settings.Inbound.VoiceFor(calledNumber)));
         Task? acknowledged = null;
         Task AnswerAsync()
         {
-            stream.Start();
+            callMedia.StartReceiving();
             var answered = call.AnswerAsync(answer, cancellationToken);
             acknowledged = answered;
             // No media before the ACK (RFC 3261 §13.3.1.4) or the caller's own media: an INVITE never
@@ -110,76 +90,33 @@ internal sealed class InboundCallHandler(
                 {
                     if (t.IsCompletedSuccessfully && t.Result)
                     {
-                        stream.ConfirmPeer();
+                        callMedia.ConfirmPeer();
                     }
                 },
                 CancellationToken.None,
                 TaskContinuationOptions.ExecuteSynchronously,
                 TaskScheduler.Default);
-            clock.Register(stream);
-            _ = WatchMediaAsync(stream, record, call.HangupAsync, call.Ended); // the peer sends RTP once it has our answer
-            record.MarkAnswered(media.Codec, time.GetUtcNow());
-            HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
+            callMedia.MarkAnswered(call); // the peer sends RTP once it has our answer: the watchdog starts now
             return Task.CompletedTask;
         }
 
-        try
+        if (!await applications.TryRunInboundAsync(context, calledNumber, AnswerAsync, cancellationToken))
         {
-            if (settings.Application.WebhookFor(calledNumber) is { } application)
-            {
-                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, hubs, time, logger);
-                await script.RunAsync(application, AnswerAsync, cancellationToken);
-            }
-            else if (settings.Application.StreamUrl is { } streamUrl)
-            {
-                await AnswerAsync();
-                await RunMediaStreamAsync(context, streamUrl, cancellationToken);
-            }
-            else
-            {
-                // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the ACK.
-                var greeting = context.Speaker.SayAsync(settings.Inbound.Greeting, call.Ended);
-                await AnswerAsync();
-                await new DemoCallScript(settings.Inbound, context).RunAsync(greeting, cancellationToken);
-            }
-
-            if (acknowledged is not null)
-            {
-                await acknowledged;
-            }
+            // Synthesis of the greeting runs while the answer goes out; the clock starts sending with the ACK.
+            var greeting = context.Speaker.SayAsync(settings.Inbound.Greeting, call.Ended);
+            await AnswerAsync();
+            await new DemoCallScript(settings.Inbound, context).RunAsync(greeting, cancellationToken);
         }
-        finally
-        {
-            clock.Unregister(stream);
-        }
-    }
 
-    private Task WatchMediaAsync(RtpStream stream, CallRecord record, Func<CancellationToken, Task> hangup, CancellationToken callEnded)
-        => MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
+        if (acknowledged is not null)
         {
-            HostLog.MediaTimeout(logger, settings.Rtp.InactivityTimeout.TotalSeconds);
-            record.OverrideEndReason("rtp-timeout");
-            await hangup(CancellationToken.None);
-        }, time, callEnded);
-
-    /// <summary>A Twilio Media Streams application; when it cannot be reached the caller hears the fallback message.</summary>
-    private async Task RunMediaStreamAsync(CallContext context, Uri url, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await new TwilioMediaStream(context, url, logger).RunAsync(cancellationToken);
-        }
-        catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException && !context.Ended.IsCancellationRequested)
-        {
-            ApplicationLog.StreamFailed(logger, url, ex.Message);
-            await context.Speaker.SayAsync(settings.Application.FallbackMessage, context.Ended);
-            await context.Call.HangupAsync(CancellationToken.None);
+            await acknowledged;
         }
     }
 
     private async Task RejectAsync(IncomingCall call, CallRecord record, int status, string reason, CancellationToken cancellationToken, string? detail = null)
     {
-        record.SetOutcome("rejected", status);
+        record.SetOutcome(CallOutcomes.Name(CallOutcome.Rejected), status);
         HostLog.CallRejected(logger, status, detail ?? reason);
         await call.RejectAsync(status, reason, cancellationToken);
     }

@@ -20,7 +20,7 @@ namespace VoiceAgent.Host.Calls;
 /// What it warms is the process's compiled code: a second host in the same process (tests) skips it.
 /// </summary>
 internal sealed class MediaWarmupService(
-    VoiceAgentSettings settings, MediaClock clock, SpeechPipeline pipeline, VoiceDirectory voices, ReadinessState readiness, ILogger<MediaWarmupService> logger) : IHostedService
+    VoiceAgentSettings settings, MediaClock clock, RtpReception reception, SpeechPipeline pipeline, VoiceDirectory voices, ReadinessState readiness, ILogger<MediaWarmupService> logger) : IHostedService
 {
     /// <summary>About a second of speech (50 ticks and more: past the JIT's 30 calls per method), short enough for start-up.</summary>
     private const string Phrase = "One moment, please.";
@@ -67,7 +67,7 @@ internal sealed class MediaWarmupService(
         var record = new CallRecord($"warm-up-{codec.Name}", $"warm-up-{codec.Name}", "warm-up", "warm-up", "inbound", DateTimeOffset.UtcNow);
         await using var session = pipeline.CreateSession(record.Id, voices.Create());
         var speaker = new CallSpeaker(session, stream, record, logger);
-        stream.Start();
+        stream.Start(reception.Receiver);
         clock.Register(stream);
         try
         {

@@ -1,4 +1,3 @@
-using VoiceAgent.Host.Applications.Verbs;
 using VoiceAgent.Tts;
 
 namespace VoiceAgent.Host.Calls;
@@ -13,7 +12,7 @@ internal sealed record OutboundCallPlan(
     string Target,
     string FromUser,
     VoiceAgent.Host.Configuration.TrunkSettings? Trunk,
-    IReadOnlyList<CallVerb> Verbs,
+    IReadOnlyList<ICallVerb> Verbs,
     VoiceProfile Voice,
     TimeSpan RingTimeout,
     Uri? WebhookUrl,

@@ -1,17 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using VoiceAgent.Host.Applications;
-using VoiceAgent.Host.Applications.Webhooks;
 using VoiceAgent.Host.Configuration;
-using VoiceAgent.Host.Speech;
-using VoiceAgent.Host.Telephony;
-using VoiceAgent.Pipeline.Sessions;
-using VoiceAgent.Telephony.Codecs;
-using VoiceAgent.Telephony.Media;
-using VoiceAgent.Telephony.Rtp;
-using VoiceAgent.Telephony.Sdp;
+using VoiceAgent.Host.Sip;
 using VoiceAgent.Telephony.Sip.UserAgent;
-using VoiceAgent.Tts;
 
 namespace VoiceAgent.Host.Calls;
 
@@ -24,16 +15,10 @@ namespace VoiceAgent.Host.Calls;
 internal sealed class OutboundCallService(
     VoiceAgentSettings settings,
     SipService sip,
-    SdpNegotiator negotiator,
-    RtpPortAllocator ports,
-    MediaClock clock,
-    SpeechPipeline pipeline,
+    CallMediaFactory media,
     CallRegistry registry,
     LiveCalls live,
-    WebhookClient webhooks,
-    AudioFileLibrary audioFiles,
-    VoiceDirectory voices,
-    CallEventHubs hubs,
+    ICallApplications applications,
     TimeProvider time,
     ILogger<OutboundCallService> logger)
 {
@@ -73,7 +58,7 @@ internal sealed class OutboundCallService(
         System.Net.Sockets.Socket socket;
         try
         {
-            socket = ports.Allocate();
+            socket = media.AllocatePort();
         }
         catch (InvalidOperationException ex)
         {
@@ -82,15 +67,14 @@ internal sealed class OutboundCallService(
 
         try
         {
-            var sessionId = RandomNumberGenerator.GetInt32(1, int.MaxValue);
-            var offer = SdpOfferBuilder.Build(settings.Media.Codecs, settings.Sip.PublicAddress, ((System.Net.IPEndPoint)socket.LocalEndPoint!).Port, sessionId);
+            var sessionId = CallMediaFactory.NewSessionId();
+            var offer = media.Offer(socket, sessionId);
             var call = agent.PlaceCall(new OutgoingCallRequest(plan.Target, plan.FromUser, offer, plan.RingTimeout, plan.Trunk?.Proxy, plan.Trunk?.Credentials, plan.Trunk?.Domain));
             return new Attempt(call, socket, sessionId);
         }
         catch
         {
-            ports.Release(((System.Net.IPEndPoint)socket.LocalEndPoint!).Port);
-            socket.Dispose();
+            media.ReleasePort(socket);
             throw;
         }
     }
@@ -105,7 +89,7 @@ internal sealed class OutboundCallService(
             await cancelled.CancelAsync();
             await Volatile.Read(ref current.Value!).Call.HangupAsync(ct);
         });
-        var reason = CallEndReason.NotAnswered;
+        var reason = CallOutcome.NotAnswered;
         try
         {
             for (var number = 1; ; number++)
@@ -127,7 +111,7 @@ internal sealed class OutboundCallService(
         catch (Exception ex) when (ex is OperationCanceledException or OutboundCallRefusedException or ArgumentException)
         {
             // Cancelled through the API while waiting to retry, or no port for the retry.
-            reason = CallEndReason.Cancelled;
+            reason = CallOutcome.Cancelled;
         }
         catch (Exception ex)
         {
@@ -147,21 +131,20 @@ internal sealed class OutboundCallService(
     /// callee's ringback or announcement is received, measured and heard by the detector before the
     /// answer); runs the plan's verbs when answered. Returns whether it was answered and how it ended.
     /// </summary>
-    private async Task<(bool Answered, CallEndReason Reason)> RunAttemptAsync(OutboundCallPlan plan, CallRecord record, Attempt attempt, int number)
+    private async Task<(bool Answered, CallOutcome Outcome)> RunAttemptAsync(OutboundCallPlan plan, CallRecord record, Attempt attempt, int number)
     {
         var call = attempt.Call;
-        OpenedMedia? opened = null;
+        CallMedia? opened = null;
         try
         {
             HostLog.OutgoingCall(logger, call.To);
             if (settings.Outbound.EarlyMedia && await Task.WhenAny(call.Answered, call.EarlyMedia) == call.EarlyMedia
-                && Open(attempt, call.EarlyMedia.Result) is { } early)
+                && media.Negotiate(call.EarlyMedia.Result) is { } early)
             {
-                opened = early;
-                early.Stream.Start();
-                record.AttachMedia(() => early.Stream.Statistics);
-                record.AddEvent("early-media", time.GetUtcNow(), $"{early.Media.Codec} from {early.Media.RemoteRtp}");
-                HostLog.EarlyMedia(logger, early.Media.Codec, early.Media.RemoteRtp.ToString());
+                opened = media.Open(attempt.Socket, early, attempt.SessionId, record);
+                opened.StartReceiving();
+                record.AddEvent("early-media", time.GetUtcNow(), $"{early.Codec} from {early.RemoteRtp}");
+                HostLog.EarlyMedia(logger, early.Codec, early.RemoteRtp.ToString());
             }
 
             if (!await call.Answered)
@@ -169,100 +152,46 @@ internal sealed class OutboundCallService(
                 record.SetOutcome(call.Outcome, call.StatusCode);
                 record.AddEvent("attempt", time.GetUtcNow(), $"{number}: {call.Outcome} ({call.StatusCode})");
                 HostLog.OutgoingNotAnswered(logger, call.Outcome, call.StatusCode ?? 0);
-                await ReportNotAnsweredAsync(plan, record, call, number);
-                return (false, CallEndReason.NotAnswered);
+                await applications.ReportNotAnsweredAsync(plan.WebhookUrl, record, call.Outcome, call.StatusCode, number);
+                return (false, CallOutcome.NotAnswered);
             }
 
             if (opened is null)
             {
-                if (Open(attempt, call.RemoteSdp ?? string.Empty) is not { } answered)
+                if (media.Negotiate(call.RemoteSdp ?? string.Empty) is not { } answered)
                 {
-                    record.SetOutcome("failed", 488);
+                    record.SetOutcome(CallOutcomes.Name(CallOutcome.Failed), 488);
                     await call.HangupAsync(CancellationToken.None);
-                    return (true, CallEndReason.LocalHangup);
+                    return (true, CallOutcome.LocalHangup);
                 }
 
-                opened = answered;
-                record.AttachMedia(() => answered.Stream.Statistics);
-                answered.Stream.Start();
+                opened = media.Open(attempt.Socket, answered, attempt.SessionId, record);
+                opened.StartReceiving();
             }
-            else if (Negotiate(call.RemoteSdp ?? string.Empty) is { } final && !final.RemoteRtp.Equals(opened.Media.RemoteRtp))
+            else if (media.Negotiate(call.RemoteSdp ?? string.Empty) is { } final)
             {
-                opened.Stream.UpdateRemote(final.RemoteRtp); // the 2xx should repeat the 183's answer; follow it if not
+                opened.FollowRemote(final);
             }
 
-            var (stream, media) = (opened.Stream, opened.Media);
-            call.SessionUpdateHandler = new CallMediaSession(negotiator, stream, record, settings.Sip.PublicAddress, media, attempt.SessionId, time).AnswerOffer;
-            var signals = CallSignalPump.Start(stream, call.InfoDigits, record, time, logger, call.Ended);
-            _ = MediaInactivityWatchdog.RunAsync(stream, settings.Rtp.InactivityTimeout, async () =>
-            {
-                HostLog.MediaTimeout(logger, settings.Rtp.InactivityTimeout.TotalSeconds);
-                record.OverrideEndReason("rtp-timeout");
-                await call.HangupAsync(CancellationToken.None);
-            }, time, call.Ended);
-            await using var session = pipeline.CreateSession(record.Id, plan.Voice);
-            var context = new CallContext(call, record, stream, new CallSpeaker(session, stream, record, logger), signals.Signals);
-            stream.ConfirmPeer(); // the callee's 2xx to our INVITE (we ACK it) confirms the peer; early media sent nothing
-            clock.Register(stream);
-            record.MarkAnswered(media.Codec, time.GetUtcNow());
+            var context = opened.Attach(call, plan.Voice);
+            opened.ConfirmPeer(); // the callee's 2xx to our INVITE (we ACK it) confirms the peer; early media sent nothing
+            opened.MarkAnswered(call);
             record.AddEvent("attempt", time.GetUtcNow(), $"{number}: answered (200)");
-            HostLog.CallAnswered(logger, media.Codec, stream.LocalPort, media.RemoteRtp.ToString());
-            try
-            {
-                var script = new WebhookCallScript(context, webhooks, settings.Application, audioFiles, voices, hubs, time, logger);
-                await script.RunAnsweredOutboundAsync(plan.WebhookUrl, plan.Verbs, CancellationToken.None);
-                await call.HangupAsync(CancellationToken.None); // the verbs ran out: a notification call ends
-            }
-            finally
-            {
-                clock.Unregister(stream);
-            }
-
-            return (true, call.Completion.IsCompletedSuccessfully ? call.Completion.Result : CallEndReason.Shutdown);
+            await applications.RunAnsweredOutboundAsync(context, plan.WebhookUrl, plan.Verbs, CancellationToken.None);
+            await call.HangupAsync(CancellationToken.None); // the verbs ran out: a notification call ends
+            return (true, call.Completion.IsCompletedSuccessfully ? CallOutcomes.From(call.Completion.Result) : CallOutcome.Shutdown);
         }
         finally
         {
             if (opened is not null)
             {
-                await opened.Stream.DisposeAsync(); // returns the port
+                await opened.DisposeAsync(); // stops the clock and the speech, returns the port
             }
             else
             {
-                ports.Release(((System.Net.IPEndPoint)attempt.Socket.LocalEndPoint!).Port);
-                attempt.Socket.Dispose();
+                media.ReleasePort(attempt.Socket);
             }
         }
-    }
-
-    /// <summary>The RTP stream for the callee's SDP answer (from a 183 or the 2xx), or null when nothing in it is acceptable.</summary>
-    private OpenedMedia? Open(Attempt attempt, string sdp)
-    {
-        if (Negotiate(sdp) is not { } media)
-        {
-            return null;
-        }
-
-        var encoder = AudioCodecs.CreateEncoder(media.Codec, media.RemoteFormat, settings.Media.Opus);
-        var format = new RtpStreamFormat(encoder, media.PayloadType, media.TelephoneEventPayloadType, media.TelephoneEventClockRate, AudioCodecs.CreateDecoder(media.Codec));
-        return new OpenedMedia(new RtpStream(attempt.Socket, format, media.RemoteRtp, ports.Release, settings.Rtp.StrictSource) { Logger = logger }, media);
-    }
-
-    /// <summary>What the callee's SDP answer gives us to use, or null when it does not parse or nothing in it is acceptable.</summary>
-    private NegotiatedMedia? Negotiate(string sdp)
-        => SessionDescription.TryParse(sdp, out var answer, out _) ? negotiator.Negotiate(answer!).Media : null;
-
-    private sealed record OpenedMedia(RtpStream Stream, NegotiatedMedia Media);
-
-    /// <summary>The application learns of every unanswered attempt (outcome and SIP code) through call.ended.</summary>
-    private async Task ReportNotAnsweredAsync(OutboundCallPlan plan, CallRecord record, OutgoingCall call, int number)
-    {
-        if (plan.WebhookUrl is not { } url)
-        {
-            return;
-        }
-
-        var evt = new CallEventFactory(record, time).Create("call.ended", ("outcome", call.Outcome), ("sipCode", call.StatusCode), ("attempt", number));
-        await webhooks.SendAsync(url, evt, CancellationToken.None);
     }
 
     private sealed record Attempt(OutgoingCall Call, System.Net.Sockets.Socket Socket, long SessionId);

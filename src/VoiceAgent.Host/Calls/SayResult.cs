@@ -1,6 +1,5 @@
 namespace VoiceAgent.Host.Calls;
 
 /// <summary>How an utterance or playback ended and how much of it the caller heard.</summary>
-/// <param name="Outcome"><c>completed</c>, <c>interrupted</c> or <c>failed</c>.</param>
 /// <param name="PlayedMs">Audio sent to the caller, in milliseconds.</param>
-internal readonly record struct SayResult(string Outcome, int PlayedMs);
+internal readonly record struct SayResult(SayOutcome Outcome, int PlayedMs);

@@ -1,3 +1,4 @@
+using VoiceAgent.Host.Audio;
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Pipeline.Sessions;
 using VoiceAgent.Telephony.Codecs;
@@ -75,24 +76,18 @@ internal sealed class TtsWarmupService(
     {
         await using var session = pipeline.CreateSession("warm-up", voices.Create());
         using var utterance = session.Speak("Dr. Smith, your 2nd payment of $12.50 is due at 3:30 PM on 2026-11-23; call +1 555 123 4567.");
-        SoxrResampler? resampler = null;
-        var output = Array.Empty<short>();
+        PcmRateConverter? converter = null;
         var payload = new byte[160];
         await foreach (var chunk in utterance.ReadAudioAsync(cancellationToken))
         {
             // Each chunk carries its voice's rate (a neural pack may mix 16 and 22.05 kHz voices).
-            resampler ??= new SoxrResampler(chunk.SampleRate, 8000);
-            if (output.Length == 0)
-            {
-                output = new short[resampler.MaxOutputFor(chunk.SampleRate)];
-            }
-
+            converter ??= new PcmRateConverter(chunk.SampleRate, 8000);
             var samples = chunk.Samples[..Math.Min(chunk.Samples.Length, chunk.SampleRate)];
-            var written = resampler.Process(samples.Span, output);
-            G711MuLawCodec.Instance.Encode(output.AsSpan(0, Math.Min(written, 160)), payload);
+            var converted = converter.Convert(samples.Span);
+            G711MuLawCodec.Instance.Encode(converted.Span[..Math.Min(converted.Length, 160)], payload);
         }
 
-        resampler?.Dispose();
+        converter?.Dispose();
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

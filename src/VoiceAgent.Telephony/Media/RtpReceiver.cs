@@ -12,8 +12,9 @@ namespace VoiceAgent.Telephony.Media;
 /// its sockets from one epoll thread the same way; an asynchronous receive per call instead costs a
 /// thread-pool completion per packet (5,000 a second at 100 calls). Measured with `compare 100 10`
 /// on 2 cores: see bench/README.md. A stream is only ever served by this one thread, so its receive
-/// state keeps a single owner. Linux only; elsewhere <see cref="Shared"/> is null and streams keep
-/// their own receive loop.
+/// state keeps a single owner. The host owns one (created at start-up, stopped with it) and hands
+/// it to every stream it starts. Linux only; elsewhere <see cref="TryCreate"/> gives null and
+/// streams keep their own receive loop.
 /// </summary>
 internal sealed class RtpReceiver : IDisposable
 {
@@ -25,8 +26,6 @@ internal sealed class RtpReceiver : IDisposable
 
     /// <summary>How often the thread looks at its stop flag when no packet comes.</summary>
     private const int WaitTimeoutMilliseconds = 200;
-
-    private static readonly Lazy<RtpReceiver?> LazyShared = new(() => EpollHandle.TryCreate() is { } epoll ? new RtpReceiver(epoll) : null);
 
     private readonly EpollHandle _epoll;
     private readonly Thread _thread;
@@ -44,9 +43,6 @@ internal sealed class RtpReceiver : IDisposable
         _thread.Start();
     }
 
-    /// <summary>The process's receiver (started on first use), or null where epoll is unavailable.</summary>
-    public static RtpReceiver? Shared => LazyShared.Value;
-
     /// <summary>Sockets being served.</summary>
     public int Count
     {
@@ -59,7 +55,7 @@ internal sealed class RtpReceiver : IDisposable
         }
     }
 
-    /// <summary>A new receiver of its own (tests); the process uses <see cref="Shared"/>.</summary>
+    /// <summary>A new receiver with its thread started, or null where epoll is unavailable.</summary>
     public static RtpReceiver? TryCreate() => EpollHandle.TryCreate() is { } epoll ? new RtpReceiver(epoll) : null;
 
     /// <summary>

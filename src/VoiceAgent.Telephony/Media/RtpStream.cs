@@ -177,11 +177,9 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
 
 
     /// <summary>
-    /// Starts receiving the caller's packets (through the process's shared <see cref="RtpReceiver"/>
-    /// where there is one), and RTCP on the next port when it is free.
+    /// Starts receiving the caller's packets (through <paramref name="receiver"/>, the host's one
+    /// receive thread), and RTCP on the next port when it is free.
     /// </summary>
-    public void Start() => Start(RtpReceiver.Shared);
-
     /// <param name="receiver">The receiver to serve this stream; null for a receive loop of its own.</param>
     internal void Start(RtpReceiver? receiver)
     {

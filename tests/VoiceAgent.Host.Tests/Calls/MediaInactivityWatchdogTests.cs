@@ -18,10 +18,11 @@ public sealed class MediaInactivityWatchdogTests
         var ports = new RtpPortAllocator(IPAddress.Loopback, 47000, 47100);
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var reception = new RtpReception(); // the host's receiver; stopped after the streams
         await using var silent = new RtpStream(ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)peer.LocalEndPoint!, ports.Release);
         await using var talking = new RtpStream(ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)peer.LocalEndPoint!, ports.Release);
-        silent.Start();
-        talking.Start();
+        silent.Start(reception.Receiver);
+        talking.Start(reception.Receiver);
         using var end = new CancellationTokenSource(TimeSpan.FromSeconds(4));
         var silentTimedOut = new TaskCompletionSource();
         var talkingTimedOut = false;

@@ -12,6 +12,7 @@ public sealed class RtpStreamTests(Xunit.Abstractions.ITestOutputHelper output) 
     private readonly MediaClock _clock = new();
     private readonly Socket _peer = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
     private readonly RtpPortAllocator _ports = new(IPAddress.Loopback, 31000, 31100);
+    private readonly RtpReceiver? _receiver = RtpReceiver.TryCreate(); // as the host owns one
     private RtpStream _stream = null!;
 
     public Task InitializeAsync()
@@ -23,7 +24,7 @@ public sealed class RtpStreamTests(Xunit.Abstractions.ITestOutputHelper output) 
         _peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _stream = new RtpStream(_ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)_peer.LocalEndPoint!, _ports.Release);
         _stream.ConfirmPeer(); // as the host does on the ACK
-        _stream.Start();
+        _stream.Start(_receiver);
         return Task.CompletedTask;
     }
 
@@ -32,6 +33,7 @@ public sealed class RtpStreamTests(Xunit.Abstractions.ITestOutputHelper output) 
         _clock.Unregister(_stream);
         await _stream.DisposeAsync();
         await _clock.DisposeAsync();
+        _receiver?.Dispose();
         _peer.Dispose();
     }
 
@@ -208,7 +210,7 @@ public sealed class RtpStreamTests(Xunit.Abstractions.ITestOutputHelper output) 
         using var sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         await using var stream = new RtpStream(_ports.Allocate(), new RtpStreamFormat(G711MuLawCodec.Instance, 0, 101), (IPEndPoint)sink.LocalEndPoint!, _ports.Release);
-        stream.Start();
+        stream.Start(_receiver);
         var now = System.Diagnostics.Stopwatch.GetTimestamp();
         var frame = System.Diagnostics.Stopwatch.Frequency / 50;
         for (var i = 0; i < 20; i++)

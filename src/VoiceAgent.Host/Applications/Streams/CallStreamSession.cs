@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using VoiceAgent.Host.Applications.Verbs;
+using VoiceAgent.Host.Audio;
+using VoiceAgent.Host.Calls;
 using VoiceAgent.Telephony.Codecs;
 
 namespace VoiceAgent.Host.Applications.Streams;
@@ -180,28 +182,17 @@ internal sealed class CallStreamSession(WebSocket socket, CallEventHub hub, int 
     {
         var stream = hub.Call.Stream;
         var audio = stream.SubscribeCallerAudio();
-        using var resampler = stream.Playout.SampleRate == audioRate ? null : new SoxrResampler(stream.Playout.SampleRate, audioRate);
-        var pcm = new short[audioRate];
+        using var converter = new PcmRateConverter(stream.Playout.SampleRate, audioRate);
         // One frame's bytes, reused: each send completes before the next frame is framed.
-        var bytes = new byte[pcm.Length * 2];
+        var bytes = new byte[audioRate * 2];
         try
         {
             await foreach (var frame in audio.ReadAllAsync(cancellationToken))
             {
-                int count;
-                if (resampler is null)
+                var pcm = converter.Convert(frame.Span);
+                if (pcm.Length > 0)
                 {
-                    frame.Span.CopyTo(pcm);
-                    count = frame.Length;
-                }
-                else
-                {
-                    count = resampler.Process(frame.Span, pcm);
-                }
-
-                if (count > 0)
-                {
-                    var length = WriteLittleEndian(pcm.AsSpan(0, count), bytes);
+                    var length = WriteLittleEndian(pcm.Span, bytes);
                     await SendAsync(bytes.AsMemory(0, length), WebSocketMessageType.Binary, cancellationToken);
                 }
             }

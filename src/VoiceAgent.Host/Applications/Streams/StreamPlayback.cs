@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
+using VoiceAgent.Host.Calls;
 using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Telephony.Media;
 
@@ -35,9 +36,8 @@ internal sealed class StreamPlayback : IAsyncDisposable
     private readonly CancellationTokenSource _stopped = new();
     private readonly Task _writer;
     private CancellationTokenSource _generation = new();
-    private SoxrResampler? _resampler;
+    private readonly PlayoutWriter _output;
     private short[] _pcm = new short[160];
-    private short[] _resampled = [];
     private int _queuedBytes;
     private bool _fullReported;
 
@@ -48,7 +48,7 @@ internal sealed class StreamPlayback : IAsyncDisposable
         _playout = playout;
         _markReached = markReached;
         _onFull = onFull;
-        _resampler = playout.SampleRate == 8000 ? null : new SoxrResampler(8000, playout.SampleRate);
+        _output = new PlayoutWriter(playout, 8000);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -165,7 +165,7 @@ internal sealed class StreamPlayback : IAsyncDisposable
                 }
                 catch (OperationCanceledException) when (generation.IsCancellationRequested && !_stopped.IsCancellationRequested)
                 {
-                    ResetResampler(); // its filter history belongs to the dropped audio
+                    _output.Reset(); // its filter history belongs to the dropped audio
                 }
                 finally
                 {
@@ -203,36 +203,14 @@ internal sealed class StreamPlayback : IAsyncDisposable
         var pcm = _pcm.AsMemory(0, mulaw.Length);
         G711MuLawCodec.Instance.Decode(mulaw.Span, pcm.Span);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopped.Token);
-        if (_resampler is null)
-        {
-            await _playout.WriteAsync(pcm, linked.Token);
-            return;
-        }
-
-        var needed = _resampler.MaxOutputFor(pcm.Length);
-        if (_resampled.Length < needed)
-        {
-            _resampled = new short[needed];
-        }
-
-        var written = _resampler.Process(pcm.Span, _resampled);
-        await _playout.WriteAsync(_resampled.AsMemory(0, written), linked.Token);
-    }
-
-    private void ResetResampler()
-    {
-        if (_resampler is { } old)
-        {
-            _resampler = new SoxrResampler(old.InputRate, old.OutputRate);
-            old.Dispose();
-        }
+        await _output.WriteAsync(pcm, linked.Token);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _stopped.CancelAsync();
         await _writer.ContinueWith(_ => { }, TaskScheduler.Default);
-        _resampler?.Dispose();
+        _output.Dispose();
         _generation.Dispose();
         _stopped.Dispose();
         _available.Dispose();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using VoiceAgent.Host.Audio;
 using VoiceAgent.Host.Calls;
 using VoiceAgent.Telephony.Codecs;
 
@@ -159,34 +160,28 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
     private async Task SendCallerAudioAsync(CancellationToken cancellationToken)
     {
         var audio = call.Stream.SubscribeCallerAudio();
-        using var resampler = call.Stream.Playout.SampleRate == 8000 ? null : new SoxrResampler(call.Stream.Playout.SampleRate, 8000);
-        var pcm8k = new short[8000];
-        var mulaw = new byte[pcm8k.Length];
+        using var converter = new PcmRateConverter(call.Stream.Playout.SampleRate, 8000);
+        var mulaw = new byte[8000];
         var chunk = 0;
         var started = TimeProvider.System.GetTimestamp();
         try
         {
             await foreach (var frame in audio.ReadAllAsync(cancellationToken))
             {
-                var count = resampler is null ? Copy(frame.Span, pcm8k) : resampler.Process(frame.Span, pcm8k);
+                var pcm8k = converter.Convert(frame.Span);
+                var count = pcm8k.Length;
                 if (count == 0)
                 {
                     continue;
                 }
 
-                G711MuLawCodec.Instance.Encode(pcm8k.AsSpan(0, count), mulaw);
+                G711MuLawCodec.Instance.Encode(pcm8k.Span, mulaw);
                 _sender!.Enqueue(TwilioMediaMessage.Rent(_streamSid, Interlocked.Increment(ref _sequence), ++chunk, (long)TimeProvider.System.GetElapsedTime(started).TotalMilliseconds, mulaw.AsSpan(0, count)));
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
-    }
-
-    private static int Copy(ReadOnlySpan<short> source, Span<short> target)
-    {
-        source.CopyTo(target);
-        return source.Length;
     }
 
     private async Task SendDigitsAsync(CancellationToken cancellationToken)

@@ -1,7 +1,9 @@
+using VoiceAgent.Host.Calls;
+
 namespace VoiceAgent.Host.Applications.Verbs;
 
 /// <summary>One instruction of a call application (the JSON verbs of the webhook contract).</summary>
-internal abstract record CallVerb(string Name);
+internal abstract record CallVerb(string Name) : ICallVerb;
 
 /// <summary><c>say</c>: speak text; with <see cref="BargeIn"/>, caller speech or a key stops it.</summary>
 internal sealed record SayVerb(string Text, string? Voice, bool BargeIn) : CallVerb("say");

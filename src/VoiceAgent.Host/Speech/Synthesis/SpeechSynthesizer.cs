@@ -1,6 +1,5 @@
-using System.Buffers;
+using VoiceAgent.Host.Audio;
 using VoiceAgent.Pipeline.Sessions;
-using VoiceAgent.Telephony.Codecs;
 using VoiceAgent.Tts;
 
 namespace VoiceAgent.Host.Speech.Synthesis;
@@ -17,7 +16,7 @@ internal sealed class SpeechSynthesizer(SpeechPipeline pipeline)
         // Nobody listens live: calls' rows go first in the shared stages.
         await using var session = pipeline.CreateSession("speech-" + Guid.NewGuid().ToString("N")[..12], voice, SpeechPriority.Background);
         using var utterance = session.Speak(text);
-        SoxrResampler? resampler = null;
+        PcmRateConverter? converter = null;
         var started = false;
         try
         {
@@ -29,15 +28,9 @@ internal sealed class SpeechSynthesizer(SpeechPipeline pipeline)
                     started = true;
                 }
 
-                var target = format.SampleRate == 0 ? (resampler?.OutputRate ?? chunk.SampleRate) : format.SampleRate;
-                if (chunk.SampleRate == target && resampler is null)
-                {
-                    await format.WriteAsync(chunk.Samples, cancellationToken);
-                    continue;
-                }
-
-                resampler ??= new SoxrResampler(chunk.SampleRate, target);
-                await WriteResampledAsync(resampler, format, chunk.Samples, flush: false, cancellationToken);
+                // The format's rate, or the first chunk's when the format takes any.
+                converter ??= new PcmRateConverter(chunk.SampleRate, format.SampleRate == 0 ? chunk.SampleRate : format.SampleRate);
+                await format.WriteAsync(converter.Convert(chunk.Samples.Span), cancellationToken);
             }
 
             if (!started)
@@ -45,30 +38,16 @@ internal sealed class SpeechSynthesizer(SpeechPipeline pipeline)
                 await format.StartAsync(format.SampleRate == 0 ? pipeline.Engine.SampleRate : format.SampleRate, cancellationToken);
             }
 
-            if (resampler is not null)
+            if (converter is { IsPassThrough: false })
             {
-                await WriteResampledAsync(resampler, format, ReadOnlyMemory<short>.Empty, flush: true, cancellationToken);
+                await format.WriteAsync(converter.Flush(), cancellationToken);
             }
 
             await format.CompleteAsync(cancellationToken);
         }
         finally
         {
-            resampler?.Dispose();
-        }
-    }
-
-    private static async Task WriteResampledAsync(SoxrResampler resampler, SpeechAudioFormat format, ReadOnlyMemory<short> pcm, bool flush, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<short>.Shared.Rent(resampler.MaxOutputFor(Math.Max(pcm.Length, resampler.InputRate / 10)));
-        try
-        {
-            var written = flush ? resampler.Flush(buffer) : resampler.Process(pcm.Span, buffer);
-            await format.WriteAsync(buffer.AsMemory(0, written), cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<short>.Shared.Return(buffer);
+            converter?.Dispose();
         }
     }
 }

@@ -3,7 +3,7 @@ using VoiceAgent.Host.Configuration;
 using VoiceAgent.Telephony.Sip.Transport;
 using VoiceAgent.Telephony.Sip.UserAgent;
 
-namespace VoiceAgent.Host.Telephony;
+namespace VoiceAgent.Host.Sip;
 
 /// <summary>Binds the SIP port (UDP, and TCP unless Sip:Tcp is false) at start-up (a busy port stops start-up, naming it) and runs the user agent until shutdown.</summary>
 internal sealed class SipService(

@@ -5,10 +5,10 @@ using VoiceAgent.Telephony.Rtp;
 using VoiceAgent.Telephony.Sdp;
 using VoiceAgent.Telephony.Sip.UserAgent;
 
-namespace VoiceAgent.Host.Telephony;
+namespace VoiceAgent.Host.Sip;
 
-/// <summary>Registers the SIP user agent, the media clock, RTP ports, the inbound call handler and outbound calls.</summary>
-internal static class TelephonyServiceCollectionExtensions
+/// <summary>Registers the SIP user agent, the media clock, RTP ports and receiver, the call media factory, the inbound call handler and outbound calls.</summary>
+internal static class SipServiceCollectionExtensions
 {
     public static IServiceCollection AddVoiceAgentTelephony(this IServiceCollection services)
     {
@@ -20,6 +20,8 @@ internal static class TelephonyServiceCollectionExtensions
             return new RtpPortAllocator(settings.Sip.ListenAddress, settings.Rtp.PortMin, settings.Rtp.PortMax);
         });
         services.AddSingleton(sp => new SdpNegotiator(sp.GetRequiredService<VoiceAgentSettings>().Media.Codecs));
+        services.AddSingleton<RtpReception>(); // one RTP receive thread per host, stopped with it
+        services.AddSingleton<CallMediaFactory>();
         services.AddSingleton<IIncomingCallHandler, InboundCallHandler>();
         services.AddSingleton<LiveCalls>();
         services.AddSingleton<SipService>();

@@ -1,7 +1,7 @@
 using VoiceAgent.Host.Configuration;
 using VoiceAgent.Telephony.Sip.UserAgent;
 
-namespace VoiceAgent.Host.Telephony;
+namespace VoiceAgent.Host.Sip;
 
 /// <summary>Registers every trunk account that asks for it (Trunks:&lt;name&gt;:Register) once SIP is up, and unregisters them at shutdown.</summary>
 internal sealed class RegistrationService(VoiceAgentSettings settings, SipService sip) : IHostedService
