@@ -68,6 +68,7 @@ internal sealed class MediaWarmupService(
         await using var session = pipeline.CreateSession(record.Id, voices.Create());
         var speaker = new CallSpeaker(session, stream, record, logger);
         stream.Start(reception.Receiver);
+        stream.ConfirmPeer(); // the peer is our own loopback socket: without it the stream sends nothing (no media before a confirmed peer)
         clock.Register(stream);
         try
         {
@@ -77,7 +78,12 @@ internal sealed class MediaWarmupService(
         {
             clock.Unregister(stream);
             await stop.CancelAsync();
-            await echo;
+        }
+
+        // The path is warm only if packets really went out and came back (a stream sends nothing to an unconfirmed peer).
+        if (await echo == 0)
+        {
+            HostLog.MediaWarmupFailed(logger, $"{codec.Name}: no RTP packet came back from the loopback peer");
         }
     }
 
@@ -89,9 +95,10 @@ internal sealed class MediaWarmupService(
     }
 
     /// <summary>The synthetic caller: sends every packet back, so the receive path runs as in a call.</summary>
-    private static async Task EchoAsync(Socket peer, IPEndPoint stream, CancellationToken cancellationToken)
+    private static async Task<int> EchoAsync(Socket peer, IPEndPoint stream, CancellationToken cancellationToken)
     {
         var buffer = new byte[1500];
+        var echoed = 0;
         EndPoint from = new IPEndPoint(IPAddress.Any, 0);
         try
         {
@@ -99,11 +106,14 @@ internal sealed class MediaWarmupService(
             {
                 var received = await peer.ReceiveFromAsync(buffer, SocketFlags.None, from, cancellationToken);
                 await peer.SendToAsync(buffer.AsMemory(0, received.ReceivedBytes), SocketFlags.None, stream, cancellationToken);
+                echoed++;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException)
         {
         }
+
+        return echoed;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
