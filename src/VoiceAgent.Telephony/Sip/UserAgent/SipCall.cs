@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using VoiceAgent.Telephony.Rtp;
 using VoiceAgent.Telephony.Sip.Authentication;
 using VoiceAgent.Telephony.Sip.Dialogs;
+using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
