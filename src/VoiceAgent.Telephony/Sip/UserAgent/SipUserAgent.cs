@@ -200,7 +200,7 @@ public sealed class SipUserAgent
         // Everything that refuses an INVITE is decided before any state is kept, and answered
         // statelessly: no 100 Trying, no transaction, no timer G retransmitting the refusal for 32 s.
         SipNameAddress.TryParse(invite.To!, out var to);
-        var inDialog = to!.Tag is not null;
+        var inDialog = to?.Tag is not null; // a To that is no name-address is refused 400 by CheckInvite below
         var refusal = _rules.CheckInvite(invite)
             ?? (inDialog ? (_dialogs.Find(invite) is null ? _transactions.NoSuchCall(invite) : null) : SessionTimerNegotiation.CheckSessionInterval(invite, Options.MinSessionExpiresSeconds));
         if (refusal is not null || inDialog)
