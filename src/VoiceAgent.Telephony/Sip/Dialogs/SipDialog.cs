@@ -64,7 +64,7 @@ internal sealed class SipDialog
             headers.Add(SipHeaderNames.Route, route);
         }
 
-        headers.Add(SipHeaderNames.UserAgent, UserAgent.SipResponseFactory.ServerName);
+        headers.Add(SipHeaderNames.UserAgent, SipResponseFactory.ServerName);
         return new SipRequest(method, RemoteTarget, headers);
     }
 

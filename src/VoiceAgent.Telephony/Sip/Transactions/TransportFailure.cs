@@ -1,5 +1,4 @@
 using VoiceAgent.Telephony.Sip.Messages;
-using VoiceAgent.Telephony.Sip.UserAgent;
 
 namespace VoiceAgent.Telephony.Sip.Transactions;
 

@@ -16,8 +16,8 @@ public sealed class IncomingCall : SipCall
     private readonly TaskCompletionSource _acknowledged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _finalSent;
 
-    internal IncomingCall(SipUserAgent agent, SipRequest invite, InviteServerTransaction transaction, SipDialog dialog, Transport.SipHop remote)
-        : base(agent, remote, null)
+    internal IncomingCall(IDialogChannel channel, SipRequest invite, InviteServerTransaction transaction, SipDialog dialog, Transport.SipHop remote)
+        : base(channel, remote, null)
     {
         Invite = invite;
         _transaction = transaction;
@@ -67,34 +67,34 @@ public sealed class IncomingCall : SipCall
         }
 
         LocalSdp = sdpAnswer;
-        var ok = Agent.CreateResponse(this, 200, Encoding.UTF8.GetBytes(sdpAnswer));
+        var ok = DialogLayer.CreateResponse(this, 200, Encoding.UTF8.GetBytes(sdpAnswer));
         await _transaction.SendResponseAsync(ok).ConfigureAwait(false);
 
-        var timers = Agent.Options.Timers;
+        var timers = DialogLayer.Timers;
         var interval = timers.T1;
         var waited = TimeSpan.Zero;
         while (!_acknowledged.Task.IsCompleted && !Ended.IsCancellationRequested)
         {
             if (waited >= timers.TimeoutInterval)
             {
-                Agent.OnAckTimeout(this);
+                DialogLayer.OnAckTimeout(this);
                 await HangupCoreAsync(CallEndReason.AckTimeout, cancellationToken).ConfigureAwait(false);
                 return false;
             }
 
-            await Task.WhenAny(_acknowledged.Task, Task.Delay(interval, Agent.Time, cancellationToken)).ConfigureAwait(false);
+            await Task.WhenAny(_acknowledged.Task, Task.Delay(interval, DialogLayer.Time, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             waited += interval;
             if (!_acknowledged.Task.IsCompleted)
             {
-                await Agent.SendResponseAsync(this, ok).ConfigureAwait(false);
+                await DialogLayer.SendResponseAsync(this, ok).ConfigureAwait(false);
                 interval = timers.NextRetransmitInterval(interval);
             }
         }
 
         if (_acknowledged.Task.IsCompleted && TimerTerms is { } terms)
         {
-            Agent.StartSessionTimer(this, new SessionTimer(TimeSpan.FromSeconds(terms.Seconds), weRefresh: terms.Refresher == "uas", Agent.Time));
+            DialogLayer.StartSessionTimer(this, new SessionTimer(TimeSpan.FromSeconds(terms.Seconds), weRefresh: terms.Refresher == "uas", DialogLayer.Time));
         }
 
         return _acknowledged.Task.IsCompleted;
@@ -129,12 +129,12 @@ public sealed class IncomingCall : SipCall
         }
 
         End(reason);
-        await Agent.SendByeAsync(this, cancellationToken).ConfigureAwait(false);
+        await DialogLayer.SendByeAsync(this, cancellationToken).ConfigureAwait(false);
     }
 
     private ValueTask Respond(int status, string? reason)
     {
-        var response = Agent.CreateResponse(this, status, default, reason);
+        var response = DialogLayer.CreateResponse(this, status, default, reason);
         return _transaction.SendResponseAsync(response);
     }
 
@@ -153,5 +153,5 @@ public sealed class IncomingCall : SipCall
         End(CallEndReason.Cancelled);
     }
 
-    private protected override void Forget() => Agent.Forget(this);
+    private protected override void Forget() => DialogLayer.Forget(this);
 }

@@ -21,8 +21,8 @@ public sealed class OutgoingCall : SipCall
     private SipRequest? _ack;
 
     /// <param name="transport">The transport of the INVITE's Via; the address is filled in by <see cref="RouteTo"/> once its next hop resolves.</param>
-    internal OutgoingCall(SipUserAgent agent, SipRequest invite, SipTransportKind transport, string localSdp)
-        : base(agent, new SipHop(new IPEndPoint(IPAddress.None, 0), transport), localSdp)
+    internal OutgoingCall(IDialogChannel channel, SipRequest invite, SipTransportKind transport, string localSdp)
+        : base(channel, new SipHop(new IPEndPoint(IPAddress.None, 0), transport), localSdp)
     {
         Invite = invite;
     }
@@ -92,7 +92,7 @@ public sealed class OutgoingCall : SipCall
         }
 
         End(CallEndReason.LocalHangup);
-        await Agent.SendByeAsync(this, cancellationToken).ConfigureAwait(false);
+        await DialogLayer.SendByeAsync(this, cancellationToken).ConfigureAwait(false);
     }
 
     internal void OnProvisional(SipResponse response)
@@ -144,5 +144,5 @@ public sealed class OutgoingCall : SipCall
         _ => "failed",
     };
 
-    private protected override void Forget() => Agent.Forget(this);
+    private protected override void Forget() => DialogLayer.Forget(this);
 }

@@ -3,13 +3,14 @@ using System.Threading.Channels;
 using VoiceAgent.Telephony.Rtp;
 using VoiceAgent.Telephony.Sip.Authentication;
 using VoiceAgent.Telephony.Sip.Dialogs;
+using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Transport;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
 /// <summary>
 /// What every call has, whichever side placed it: how it ended, the keys sent in SIP INFO, the
-/// session it answers re-offers with, transfer, and the dialog state the user agent keeps
+/// session it answers re-offers with, transfer, and the dialog state the user channel keeps
 /// (a REFER subscription, a session timer).
 /// </summary>
 public abstract class SipCall : IDialogCall, ISipCall
@@ -23,10 +24,10 @@ public abstract class SipCall : IDialogCall, ISipCall
     private readonly Channel<DtmfDigit> _infoDigits = Channel.CreateBounded<DtmfDigit>(new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest }, _ => InfoDigitsDropped.Add(1));
     private readonly DialogInfoLimiter _infoLimiter;
 
-    private protected SipCall(SipUserAgent agent, SipHop remote, string? localSdp)
+    private protected SipCall(IDialogChannel channel, SipHop remote, string? localSdp)
     {
-        Agent = agent;
-        _infoLimiter = new DialogInfoLimiter(agent.Time);
+        DialogLayer = channel;
+        _infoLimiter = new DialogInfoLimiter(channel.Time);
         RemoteEndPoint = remote.EndPoint;
         Transport = remote.Transport;
         LocalSdp = localSdp;
@@ -71,12 +72,13 @@ public abstract class SipCall : IDialogCall, ISipCall
 
     public Func<string, string?>? SessionUpdateHandler { get; set; }
 
-    private protected SipUserAgent Agent { get; }
+    /// <summary>The dialog layer this call's requests and responses go through.</summary>
+    private protected IDialogChannel DialogLayer { get; }
 
     public abstract Task HangupAsync(CancellationToken cancellationToken);
 
     public Task<int> TransferAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
-        => Agent.TransferAsync(this, target, timeout, cancellationToken);
+        => DialogLayer.TransferAsync(this, target, timeout, cancellationToken);
 
     internal abstract SipDialog CurrentDialog { get; }
 
@@ -122,7 +124,7 @@ public abstract class SipCall : IDialogCall, ISipCall
     {
     }
 
-    /// <summary>Ends the call once: completes <see cref="Completion"/>, cancels <see cref="Ended"/>, and lets the user agent forget it.</summary>
+    /// <summary>Ends the call once: completes <see cref="Completion"/>, cancels <see cref="Ended"/>, and lets the user channel forget it.</summary>
     internal void End(CallEndReason reason)
     {
         if (_completion.TrySetResult(reason))

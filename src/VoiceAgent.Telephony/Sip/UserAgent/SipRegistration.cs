@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using VoiceAgent.Telephony.Sip.Authentication;
+using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Transactions;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -12,7 +14,8 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// </summary>
 public sealed class SipRegistration : IAsyncDisposable
 {
-    private readonly SipUserAgent _agent;
+    private readonly IRequestChannel _channel;
+    private readonly SipLocalAddress _local;
     private readonly RegistrationOptions _options;
     private readonly DigestAuthenticator _digest = new();
     private readonly CancellationTokenSource _stop = new();
@@ -24,9 +27,10 @@ public sealed class SipRegistration : IAsyncDisposable
 
     private readonly Action<SipRegistration> _stopped;
 
-    internal SipRegistration(SipUserAgent agent, RegistrationOptions options, Action<SipRegistration> stopped)
+    internal SipRegistration(IRequestChannel channel, SipLocalAddress local, RegistrationOptions options, Action<SipRegistration> stopped)
     {
-        _agent = agent;
+        _channel = channel;
+        _local = local;
         _options = options;
         _stopped = stopped;
     }
@@ -50,7 +54,7 @@ public sealed class SipRegistration : IAsyncDisposable
             if (status is >= 200 and < 300)
             {
                 var lifetime = granted ?? _options.Expires;
-                _state = new RegistrationState("registered", status, _agent.Time.GetUtcNow() + lifetime, null);
+                _state = new RegistrationState("registered", status, _channel.Time.GetUtcNow() + lifetime, null);
                 retry = _options.RetryDelay;
                 wait = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, (long)(lifetime.Ticks * 0.8)));
             }
@@ -63,7 +67,7 @@ public sealed class SipRegistration : IAsyncDisposable
 
             try
             {
-                await Task.Delay(wait, _agent.Time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(wait, _channel.Time, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -84,14 +88,14 @@ public sealed class SipRegistration : IAsyncDisposable
             try
             {
                 // Resolved for every REGISTER: a registrar that moves is followed.
-                if (await _options.Registrar.ResolveAsync(_agent.AddressFamily, cancellationToken).ConfigureAwait(false) is not { } registrar)
+                if (await _options.Registrar.ResolveAsync(_channel.AddressFamily, cancellationToken).ConfigureAwait(false) is not { } registrar)
                 {
                     return (503, null, $"the registrar's host '{_options.Registrar.Host}' does not resolve");
                 }
 
                 RegistrarAddress = registrar.EndPoint.Address;
 
-                response = await _agent.SendRequestAsync(request, branch, registrar, cancellationToken).ConfigureAwait(false);
+                response = await _channel.SendRequestAsync(request, branch, registrar, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -142,13 +146,13 @@ public sealed class SipRegistration : IAsyncDisposable
         branch = "z9hG4bK" + Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant();
         var aor = $"sip:{_options.User}@{_options.Domain}";
         var headers = new SipHeaderCollection();
-        headers.Add(SipHeaderNames.Via, _agent.ViaFor(_options.Registrar.Transport, branch));
+        headers.Add(SipHeaderNames.Via, _local.ViaFor(_options.Registrar.Transport, branch));
         headers.Add(SipHeaderNames.MaxForwards, "70");
         headers.Add(SipHeaderNames.From, $"<{aor}>;tag={_fromTag}");
         headers.Add(SipHeaderNames.To, $"<{aor}>");
         headers.Add(SipHeaderNames.CallId, _callId);
         headers.Add(SipHeaderNames.CSeq, $"{Interlocked.Increment(ref _cseq).ToString(CultureInfo.InvariantCulture)} {SipMethods.Register}");
-        headers.Add(SipHeaderNames.Contact, _agent.ContactFor(_options.User, _options.Registrar.Transport));
+        headers.Add(SipHeaderNames.Contact, _local.ContactFor(_options.User, _options.Registrar.Transport));
         headers.Add(SipHeaderNames.Expires, ((int)expires.TotalSeconds).ToString(CultureInfo.InvariantCulture));
         headers.Add(SipHeaderNames.UserAgent, SipResponseFactory.ServerName);
         if (authorizationHeader is not null && authorization is not null)
@@ -164,7 +168,7 @@ public sealed class SipRegistration : IAsyncDisposable
     {
         foreach (var contact in ok.Headers.GetAll(SipHeaderNames.Contact).SelectMany(SipHeaderValueSplitter.Split))
         {
-            if (contact.Contains(_agent.ViaHost, StringComparison.OrdinalIgnoreCase)
+            if (contact.Contains(_local.Host, StringComparison.OrdinalIgnoreCase)
                 && System.Text.RegularExpressions.Regex.Match(contact, @";\s*expires\s*=\s*(\d+)", System.Text.RegularExpressions.RegexOptions.IgnoreCase) is { Success: true } match
                 && int.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             {

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
@@ -10,22 +7,25 @@ using VoiceAgent.Telephony.Sip.Transport;
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
 /// <summary>
-/// The user agent (RFC 3261 §8, §12, §13, §15): reads the transport, matches transactions and
-/// dialogs, answers what the core answers itself (OPTIONS, CANCEL, BYE, errors), hands each new
-/// INVITE to the host's <see cref="IIncomingCallHandler"/> off the receive loop, and places
-/// outgoing calls (<see cref="PlaceCall"/>).
+/// The user agent (RFC 3261 §8, §12, §13, §15): reads the transport and routes each message between
+/// the transaction layer (<see cref="SipTransactionLayer"/>), admission (<see cref="SipAdmission"/>)
+/// and the dialog layer (<see cref="SipDialogLayer"/>, <see cref="InDialogRequestHandler"/>); hands
+/// each new INVITE to the host's <see cref="IIncomingCallHandler"/> off the receive loop, and places
+/// outgoing calls (<see cref="PlaceCall"/>, <see cref="OutgoingCallFlow"/>).
 /// </summary>
-public sealed partial class SipUserAgent
+public sealed class SipUserAgent
 {
     private readonly ISipTransport _transport;
     private readonly IIncomingCallHandler _handler;
     private readonly ILogger _logger;
-    private readonly SipRequestRules _rules;
-    private readonly ConcurrentDictionary<string, IServerTransaction> _serverTransactions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, NonInviteClientTransaction> _clientTransactions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, InviteClientTransaction> _inviteClientTransactions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IDialogCall> _callsByDialog = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, IncomingCall> _callsByInvite = new(StringComparer.Ordinal);
+    private readonly SipRequestRules _rules = new();
+    private readonly SipTransactionLayer _transactions;
+    private readonly DialogTable _dialogs = new();
+    private readonly SipDialogLayer _dialogLayer;
+    private readonly InDialogRequestHandler _inDialog;
+    private readonly RegistrationTable _registrations;
+    private readonly SipAdmission _admission;
+    private readonly OutgoingCallFlow _outgoing;
 
     public SipUserAgent(ISipTransport transport, SipUserAgentOptions options, IIncomingCallHandler handler, TimeProvider time, ILogger<SipUserAgent> logger)
     {
@@ -34,27 +34,40 @@ public sealed partial class SipUserAgent
         _handler = handler;
         Time = time;
         _logger = logger;
-        _rules = new SipRequestRules();
-        _inviteLimiter = new SourceRateLimiter(options.InvitesPerSecondPerSource, (int)Math.Ceiling(options.InvitesPerSecondPerSource * 4), time);
-        _requestLimiter = new SourceRateLimiter(options.RequestsPerSecondPerSource, (int)Math.Ceiling(options.RequestsPerSecondPerSource * 4), time);
-        _trust = new SourceTrust(options.TrustedSources, options.TrunkProxies);
+        var local = new SipLocalAddress(options.PublicAddress, options.Port);
+        var challenges = new ChallengeAnswerer(logger);
+        _transactions = new SipTransactionLayer(new TransportSender(transport), options.Timers, time);
+        _registrations = new RegistrationTable(_transactions, local);
+        _admission = new SipAdmission(options, _registrations, _dialogs, _transactions, logger);
+        _dialogLayer = new SipDialogLayer(_dialogs, _transactions, local, options.Timers, challenges, call => _admission.Leave(call.RemoteEndPoint.Address), logger);
+        _inDialog = new InDialogRequestHandler(_dialogs, local, _rules, logger);
+        _outgoing = new OutgoingCallFlow(_transactions, _dialogs, _dialogLayer, local, options, challenges, logger);
     }
-
-    private readonly SourceRateLimiter _inviteLimiter;
-    private readonly SourceRateLimiter _requestLimiter;
-    private readonly SourceTrust _trust;
 
     public SipUserAgentOptions Options { get; }
 
     internal TimeProvider Time { get; }
 
     /// <summary>Calls not yet ended.</summary>
-    public int ActiveCalls => _callsByDialog.Count;
+    public int ActiveCalls => _dialogs.Count;
+
+    /// <summary>
+    /// Sends an INVITE for <paramref name="request"/> and returns the call at once; its
+    /// <see cref="OutgoingCall.Answered"/> task says how it went. A call still ringing after
+    /// <see cref="OutgoingCallRequest.RingTimeout"/> is cancelled (outcome <c>no-answer</c>); one that
+    /// got no response at all ends as <c>failed</c> with 408, one whose next hop does not resolve or
+    /// cannot be reached as <c>failed</c> with 503 (§8.1.3.1).
+    /// </summary>
+    /// <exception cref="ArgumentException">The target is not a sip: URI, or names a transport we do not have.</exception>
+    public OutgoingCall PlaceCall(OutgoingCallRequest request) => _outgoing.Place(request);
+
+    /// <summary>Keeps an account registered until the returned registration is disposed.</summary>
+    public SipRegistration Register(RegistrationOptions options) => _registrations.Register(options);
 
     /// <summary>Processes messages until the transport completes or <paramref name="cancellationToken"/> fires.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var resolving = _trust.HasNamedTrunks ? ResolveTrunksAsync(cancellationToken) : Task.CompletedTask;
+        var resolving = _admission.HasNamedTrunks ? _admission.ResolveTrunksAsync(cancellationToken) : Task.CompletedTask;
         try
         {
             await foreach (var inbound in _transport.Incoming.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -74,7 +87,7 @@ public sealed partial class SipUserAgent
         {
         }
 
-        foreach (var call in _callsByDialog.Values)
+        foreach (var call in _dialogs.Calls)
         {
             call.End(CallEndReason.Shutdown);
         }
@@ -90,18 +103,18 @@ public sealed partial class SipUserAgent
                 await HandleRequestAsync(request, new SipHop(inbound.Remote, inbound.Transport), cancellationToken).ConfigureAwait(false);
                 break;
             case SipResponse response:
-                HandleResponse(response);
+                _transactions.OnResponse(response, _outgoing.ResendAck);
                 break;
             default:
                 // RFC 3261 §8.2: answer a request we cannot parse when we know where to send the answer.
                 // Statelessly, to the packet's source (never the Via's sent-by), and within the source's request rate.
                 if (inbound.Error is { SuggestedStatus: > 0, PartialRequest: { } partial } error && partial.Method != SipMethods.Ack
-                    && AdmitRequest(partial, inbound.Remote))
+                    && _admission.AdmitRequest(partial, inbound.Remote))
                 {
                     ViaReceivedStamp.Apply(partial, inbound.Remote);
-                    var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), StatelessTag(partial));
+                    var response = SipResponseFactory.Create(partial, error.SuggestedStatus, SipResponseFactory.ReasonPhrase(error.SuggestedStatus), _transactions.StatelessTag(partial));
                     response.Headers.Add(SipHeaderNames.Warning, $"399 VoiceAgent \"{error.Detail.Replace("\"", "'", StringComparison.Ordinal)}\"");
-                    await SendStatelessAsync(response, inbound.Remote, inbound.Transport).ConfigureAwait(false);
+                    await _transactions.SendStatelessAsync(response, inbound.Remote, inbound.Transport).ConfigureAwait(false);
                 }
 
                 break;
@@ -113,23 +126,17 @@ public sealed partial class SipUserAgent
         var key = TransactionKey.ForRequest(request);
         if (request.Method == SipMethods.Ack)
         {
-            if (key is not null && _serverTransactions.TryGetValue(key, out var invite) && invite is InviteServerTransaction ist && ist.OnAck())
+            if (_transactions.AbsorbAck(key))
             {
                 return; // ACK for our non-2xx: the transaction absorbs it (§17.2.1).
             }
 
-            FindCall(request)?.OnAck();
+            _dialogs.Find(request)?.OnAck();
             return; // ACK for a 2xx, or a stray one: never answered.
         }
 
-        if (key is null)
+        if (key is null || _transactions.AbsorbRetransmission(key))
         {
-            return;
-        }
-
-        if (_serverTransactions.TryGetValue(key, out var existing))
-        {
-            existing.OnRequestRetransmission();
             return;
         }
 
@@ -139,7 +146,7 @@ public sealed partial class SipUserAgent
             return;
         }
 
-        if (!AdmitRequest(request, remote.EndPoint))
+        if (!_admission.AdmitRequest(request, remote.EndPoint))
         {
             return;
         }
@@ -149,83 +156,42 @@ public sealed partial class SipUserAgent
         if (StatelessAnswer(request) is { } stateless)
         {
             TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), stateless.StatusCode, stateless.ReasonPhrase);
-            await SendStatelessAsync(stateless, remote.EndPoint, remote.Transport).ConfigureAwait(false);
+            await _transactions.SendStatelessAsync(stateless, remote.EndPoint, remote.Transport).ConfigureAwait(false);
             return;
         }
 
         // A request that acts on a call (BYE, CANCEL, INFO, UPDATE, NOTIFY) keeps a transaction, so a
         // retransmission gets the same answer instead of acting twice (§17.2.2).
-        var destination = DestinationOf(remote.EndPoint, remote.Transport);
-        var transaction = new NonInviteServerTransaction(key, m => SendQuietlyAsync(m, destination), Options.Timers, Time, Forget, remote.Transport.IsReliable());
-        _serverTransactions[key] = transaction;
-        var answer = await AnswerNonInviteAsync(request).ConfigureAwait(false);
+        var transaction = _transactions.CreateNonInviteServer(key, remote);
+        var answer = await _inDialog.AnswerAsync(request).ConfigureAwait(false);
         TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), answer.StatusCode, answer.ReasonPhrase);
         await transaction.SendResponseAsync(answer).ConfigureAwait(false);
     }
 
-    /// <summary>The answer to a request that acts on a call; the call may have ended since <see cref="StatelessAnswer"/> found it.</summary>
-    private async ValueTask<SipResponse> AnswerNonInviteAsync(SipRequest request)
+    /// <summary>The answer when it needs no transaction (RFC 3261 §8.2.7): nothing was done that a retransmission could repeat; null otherwise.</summary>
+    private SipResponse? StatelessAnswer(SipRequest request)
     {
+        if (_rules.Check(request) is { } refused)
+        {
+            return refused;
+        }
+
         switch (request.Method)
         {
+            case SipMethods.Options:
+                var options = SipResponseFactory.Create(request, 200, "OK", _transactions.StatelessTag(request));
+                options.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
+                options.Headers.Add(SipHeaderNames.Accept, "application/sdp");
+                options.Headers.Add(SipHeaderNames.Supported, string.Empty);
+                return options;
             case SipMethods.Cancel:
-                var inviteKey = TransactionKey.ForCancelledInvite(request);
-                if (inviteKey is not null && _callsByInvite.TryGetValue(inviteKey, out var cancelled))
-                {
-                    await cancelled.OnCancelAsync().ConfigureAwait(false);
-                    return SipResponseFactory.Create(request, 200, "OK", cancelled.Dialog.LocalTag);
-                }
-
-                return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
-            case SipMethods.Update:
-                // RFC 3311: a session refresh (no body) or a new offer inside the dialog.
-                if (FindCall(request) is not { } updated)
-                {
-                    return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
-                }
-
-                if (request.Body.Length > 0)
-                {
-                    if (updated.SessionUpdateHandler?.Invoke(System.Text.Encoding.UTF8.GetString(request.Body.Span)) is not { } answerSdp)
-                    {
-                        return SipResponseFactory.Create(request, 488, SipResponseFactory.ReasonPhrase(488), updated.Dialog.LocalTag);
-                    }
-
-                    updated.UpdateLocalSdp(answerSdp);
-                    return CreateInDialogResponse(request, updated, answerSdp);
-                }
-
-                return CreateInDialogResponse(request, updated, null);
+                return _dialogs.FindCancelled(request) is not null ? null : _transactions.NoSuchCall(request);
             case SipMethods.Notify:
-                if (FindCall(request) is { Refer: { } subscription })
-                {
-                    subscription.OnNotify(request);
-                    return SipResponseFactory.Create(request, 200, "OK");
-                }
-
-                return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
-            case SipMethods.Bye or SipMethods.Info:
-                if (FindCall(request) is { } call)
-                {
-                    if (request.Method == SipMethods.Bye)
-                    {
-                        call.OnRemoteBye();
-                    }
-                    else if (call.RefuseInfo(request, _logger) is { } tooFast)
-                    {
-                        return tooFast;
-                    }
-                    else if (SipInfoDtmf.TryParse(request.ContentType, request.Body.Span, System.Diagnostics.Stopwatch.GetTimestamp(), out var digit))
-                    {
-                        call.OnInfoDigit(digit);
-                    }
-
-                    return SipResponseFactory.Create(request, 200, "OK");
-                }
-
-                return SipResponseFactory.Create(request, 481, SipResponseFactory.ReasonPhrase(481), NewTag());
+                return _dialogs.Find(request) is { Refer: not null } ? null : _transactions.NoSuchCall(request);
+            case SipMethods.Update or SipMethods.Bye or SipMethods.Info:
+                return _dialogs.Find(request) is not null ? null : _transactions.NoSuchCall(request);
             default:
-                return _rules.NotSupported(request, NewTag());
+                return _rules.NotSupported(request, _transactions.StatelessTag(request));
         }
     }
 
@@ -233,69 +199,46 @@ public sealed partial class SipUserAgent
     {
         // Everything that refuses an INVITE is decided before any state is kept, and answered
         // statelessly: no 100 Trying, no transaction, no timer G retransmitting the refusal for 32 s.
-        // A To that is no name-address is not a dialog; CheckInvite answers it 400 (found by the fuzzer).
-        var inDialog = SipNameAddress.TryParse(invite.To ?? string.Empty, out var to) && to!.Tag is not null;
-        var refusal = _rules.CheckInvite(invite) ?? (inDialog ? (FindCall(invite) is null ? NoSuchCall(invite) : null) : CheckSessionInterval(invite));
+        SipNameAddress.TryParse(invite.To!, out var to);
+        var inDialog = to?.Tag is not null; // a To that is no name-address is refused 400 by CheckInvite below
+        var refusal = _rules.CheckInvite(invite)
+            ?? (inDialog ? (_dialogs.Find(invite) is null ? _transactions.NoSuchCall(invite) : null) : SessionTimerNegotiation.CheckSessionInterval(invite, Options.MinSessionExpiresSeconds));
         if (refusal is not null || inDialog)
         {
             // Re-INVITEs and refused INVITEs count against the source's request rate like any other request.
-            if (!AdmitRequest(invite, remote.EndPoint))
+            if (!_admission.AdmitRequest(invite, remote.EndPoint))
             {
                 return;
             }
         }
         else
         {
-            refusal = Admit(invite, remote.EndPoint);
+            refusal = _admission.Admit(invite, remote.EndPoint);
         }
 
         if (refusal is not null)
         {
-            await SendStatelessAsync(refusal, remote.EndPoint, remote.Transport).ConfigureAwait(false);
+            await _transactions.SendStatelessAsync(refusal, remote.EndPoint, remote.Transport).ConfigureAwait(false);
             return;
         }
 
-        var destination = DestinationOf(remote.EndPoint, remote.Transport);
-        var transaction = new InviteServerTransaction(
-            key, invite, m => SendQuietlyAsync(m, destination), Options.Timers, Time, Forget, remote.Transport.IsReliable());
-        _serverTransactions[key] = transaction;
+        var transaction = _transactions.CreateInviteServer(key, invite, remote);
         // §17.2.1: 100 Trying at once, so the caller stops retransmitting while the host decides.
         await transaction.SendResponseAsync(SipResponseFactory.Create(invite, 100, "Trying")).ConfigureAwait(false);
 
         if (inDialog)
         {
-            // A re-INVITE (RFC 3261 §14.2): a new offer goes to the host (hold, resume, new address);
-            // without one, or without a handler, the session is refreshed with our current description.
-            SipResponse answer;
-            if (FindCall(invite) is not { LocalSdp: { } current } call)
-            {
-                answer = SipResponseFactory.Create(invite, 481, SipResponseFactory.ReasonPhrase(481));
-            }
-            else if (invite.Body.Length > 0 && call.SessionUpdateHandler is { } update)
-            {
-                var updated = update(System.Text.Encoding.UTF8.GetString(invite.Body.Span));
-                if (updated is null)
-                {
-                    answer = SipResponseFactory.Create(invite, 488, SipResponseFactory.ReasonPhrase(488), call.Dialog.LocalTag);
-                }
-                else
-                {
-                    call.UpdateLocalSdp(updated);
-                    answer = CreateInDialogResponse(invite, call, updated);
-                }
-            }
-            else
-            {
-                answer = CreateInDialogResponse(invite, call, current);
-            }
-            await transaction.SendResponseAsync(answer).ConfigureAwait(false);
+            await transaction.SendResponseAsync(_inDialog.AnswerReinvite(invite)).ConfigureAwait(false);
             return;
         }
 
-        var dialog = SipDialogFactory.ForIncomingInvite(invite, NewTag());
-        var incoming = new IncomingCall(this, invite, transaction, dialog, remote) { TimerTerms = TermsFromInvite(invite), Credentials = CredentialsFor(remote.EndPoint) };
-        _callsByDialog[dialog.Key] = incoming;
-        _callsByInvite[key] = incoming;
+        var dialog = SipDialogFactory.ForIncomingInvite(invite, SipTokens.NewTag());
+        var incoming = new IncomingCall(_dialogLayer, invite, transaction, dialog, remote)
+        {
+            TimerTerms = SessionTimerNegotiation.TermsFromInvite(invite),
+            Credentials = _registrations.CredentialsFor(remote.EndPoint),
+        };
+        _dialogs.Add(incoming, key);
         _ = Task.Run(() => RunHandlerAsync(incoming, cancellationToken), CancellationToken.None);
     }
 
@@ -321,74 +264,4 @@ public sealed partial class SipUserAgent
             call.End(CallEndReason.Shutdown);
         }
     }
-
-    private string OwnContact(SipTransportKind transport) => ContactFor("voiceagent", transport);
-
-    private IDialogCall? FindCall(SipRequest request)
-    {
-        SipNameAddress.TryParse(request.To ?? string.Empty, out var to);
-        SipNameAddress.TryParse(request.From ?? string.Empty, out var from);
-        return to?.Tag is { } localTag && from?.Tag is { } remoteTag
-            && _callsByDialog.TryGetValue(SipDialog.KeyOf(request.CallId ?? string.Empty, localTag, remoteTag), out var call)
-            ? call
-            : null;
-    }
-
-    internal SipResponse CreateResponse(IncomingCall call, int status, ReadOnlyMemory<byte> body, string? reason = null)
-    {
-        var response = SipResponseFactory.Create(call.Invite, status, reason ?? SipResponseFactory.ReasonPhrase(status), call.Dialog.LocalTag);
-        if (status is > 100 and < 300)
-        {
-            // §12.1.1: the UAS copies Record-Route into responses that establish the dialog and gives its Contact.
-            foreach (var recordRoute in call.Invite.Headers.GetAll(SipHeaderNames.RecordRoute))
-            {
-                response.Headers.Add(SipHeaderNames.RecordRoute, recordRoute);
-            }
-
-            response.Headers.Add(SipHeaderNames.Contact, OwnContact(call.Transport));
-        }
-
-        if (status is >= 200 and < 300)
-        {
-            response.Headers.Add(SipHeaderNames.Allow, SipUserAgentOptions.Allow);
-            response.Headers.Add(SipHeaderNames.Supported, "timer");
-            if (call.TimerTerms is { } terms)
-            {
-                AddSessionExpires(response, terms);
-            }
-        }
-
-        if (!body.IsEmpty)
-        {
-            response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
-            response.Body = body;
-        }
-
-        return response;
-    }
-
-    internal ValueTask SendResponseAsync(IncomingCall call, SipResponse response) => SendQuietlyAsync(response, DestinationOf(call.RemoteEndPoint, call.Transport));
-
-    internal void OnAckTimeout(IncomingCall call) => TelephonyLog.AckTimeout(_logger, call.CallId);
-
-    internal void Forget(IncomingCall call)
-    {
-        _callsPerSource.Leave(call.RemoteEndPoint.Address);
-        _callsByDialog.TryRemove(call.Dialog.Key, out _);
-        _callsByInvite.TryRemove(call.InviteTransactionKey, out _);
-    }
-
-    internal void Forget(OutgoingCall call)
-    {
-        if (call.Dialog is { } dialog)
-        {
-            _callsByDialog.TryRemove(dialog.Key, out _);
-        }
-    }
-
-    private void Forget(IServerTransaction transaction) => _serverTransactions.TryRemove(transaction.Key, out _);
-
-    private static string FormatHost(string host) => host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') ? $"[{host}]" : host;
-
-    private static string NewTag() => Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
 }

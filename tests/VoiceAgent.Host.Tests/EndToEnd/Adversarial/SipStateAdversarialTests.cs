@@ -170,7 +170,7 @@ public sealed class SipStateAdversarialTests(ITestOutputHelper output)
         var trunkPort = ((IPEndPoint)trunk.Client.LocalEndPoint!).Port;
         await using var host = await RunningHost.StartAsync(
             $"--Trunks:t1:Proxy=127.0.0.8:{trunkPort}", "--Trunks:t1:Username=1001", "--Trunks:t1:Password=pw", "--Trunks:t1:Realm=trunk.test",
-            "--Outbound:AllowedDestinations:0=+1555");
+            "--Outbound:AllowedDestinations:0=+1555"); // numbers go through a trunk only when allow-listed
 
         using var placed = await host.Http.PostAsJsonAsync("/v1/calls", new { to = "+15551234567", trunk = "t1", text = "Hello.", ringTimeoutSeconds = 5 });
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);

@@ -16,5 +16,5 @@ internal static class TransactionTestMessages
     }
 
     public static SipResponse Response(SipRequest request, int status)
-        => VoiceAgent.Telephony.Sip.UserAgent.SipResponseFactory.Create(request, status, "Test", "t1");
+        => VoiceAgent.Telephony.Sip.Messages.SipResponseFactory.Create(request, status, "Test", "t1");
 }

@@ -77,7 +77,7 @@ public sealed class TcpSipTransportTests
 
         Assert.True(await a.SendAsync(request!, b.LocalEndPoint, SipTransportKind.Tcp, CancellationToken.None));
         var atB = await NextAsync(b);
-        var ok = VoiceAgent.Telephony.Sip.UserAgent.SipResponseFactory.Create((SipRequest)atB.Message!, 200, "OK");
+        var ok = VoiceAgent.Telephony.Sip.Messages.SipResponseFactory.Create((SipRequest)atB.Message!, 200, "OK");
         Assert.True(await b.SendAsync(ok, atB.Remote, SipTransportKind.Tcp, CancellationToken.None));
         var atA = await NextAsync(a);
 

@@ -1,6 +1,4 @@
-using VoiceAgent.Telephony.Sip.Messages;
-
-namespace VoiceAgent.Telephony.Sip.UserAgent;
+namespace VoiceAgent.Telephony.Sip.Messages;
 
 /// <summary>Builds responses per RFC 3261 §8.2.6: Via, From, Call-ID and CSeq copied; To copied with our tag added.</summary>
 internal static class SipResponseFactory

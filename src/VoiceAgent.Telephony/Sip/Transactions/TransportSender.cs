@@ -1,32 +1,29 @@
-using System.Globalization;
 using System.Net;
 using VoiceAgent.Telephony.Sip.Messages;
 using VoiceAgent.Telephony.Sip.Parsing;
 using VoiceAgent.Telephony.Sip.Transport;
 
-namespace VoiceAgent.Telephony.Sip.UserAgent;
+namespace VoiceAgent.Telephony.Sip.Transactions;
 
-/// <summary>How the user agent meets its transports (RFC 3261 §18): our Via and Contact per transport, where responses go, and the size rule for UDP.</summary>
-public sealed partial class SipUserAgent
+/// <summary>
+/// The transaction layer's edge towards the transports (RFC 3261 §18): where responses go, the size
+/// rule for UDP, and sending without ever waiting on one peer's socket.
+/// </summary>
+internal sealed class TransportSender(ISipTransport transport)
 {
-    /// <summary>Our Contact; its transport parameter tells the peer how to reach us for requests in the dialog.</summary>
-    internal string ContactFor(string user, SipTransportKind transport)
-        => $"<sip:{user}@{FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};transport={transport.UriName()}>";
-
-    /// <summary>Our Via for a new request: the transport it is sent over, our address, a branch and rport (RFC 3581).</summary>
-    internal string ViaFor(SipTransportKind transport, string branch)
-        => $"SIP/2.0/{transport.ViaName()} {FormatHost(Options.PublicAddress)}:{Options.Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport";
-
-    internal string ViaHost => FormatHost(Options.PublicAddress);
+    private readonly ISipTransport _transport = transport;
 
     /// <summary>The address family our sockets use (host names resolve to it).</summary>
-    internal System.Net.Sockets.AddressFamily AddressFamily => _transport.LocalEndPoint.AddressFamily;
+    public System.Net.Sockets.AddressFamily AddressFamily => _transport.LocalEndPoint.AddressFamily;
+
+    /// <summary>Whether <paramref name="kind"/> is enabled.</summary>
+    public bool Carries(SipTransportKind kind) => _transport.Carries(kind);
 
     /// <summary>
     /// RFC 3261 §18.1.1: a request within 200 bytes of the path MTU (1500 bytes) goes over a
     /// congestion-controlled transport; we move it to TCP when we have TCP (its top Via says so).
     /// </summary>
-    internal SipHop MoveLargeRequestToTcp(SipRequest request, SipHop hop)
+    public SipHop MoveLargeRequestToTcp(SipRequest request, SipHop hop)
     {
         const int UdpLimit = 1300;
         if (hop.Transport != SipTransportKind.Udp || !_transport.Carries(SipTransportKind.Tcp)
@@ -74,5 +71,5 @@ public sealed partial class SipUserAgent
     /// force_rport does for peers without rport. Nothing the message names (Via sent-by, a
     /// client-written received, maddr) can point a response at a third host.
     /// </summary>
-    private static SipHop DestinationOf(IPEndPoint remote, SipTransportKind transport) => new(remote, transport);
+    public static SipHop DestinationOf(IPEndPoint remote, SipTransportKind transport) => new(remote, transport);
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using Microsoft.Extensions.Logging;
+using VoiceAgent.Telephony.Sip.Dialogs;
 using VoiceAgent.Telephony.Sip.Messages;
+using VoiceAgent.Telephony.Sip.Transactions;
 
 namespace VoiceAgent.Telephony.Sip.UserAgent;
 
@@ -10,42 +13,47 @@ namespace VoiceAgent.Telephony.Sip.UserAgent;
 /// requests (dropped). Refusals are answered statelessly, as Kamailio's sl module does: no
 /// transaction, no retransmission, nothing kept for 32 s.
 /// </summary>
-public sealed partial class SipUserAgent
+internal sealed class SipAdmission
 {
     private static readonly Counter<long> Refused = TelephonyMetrics.Meter.CreateCounter<long>(
         "voiceagent.sip.refused", "{request}", "Requests refused at admission, by reason (policy, call_limit, source_calls, invite_rate, request_rate).");
 
     private readonly CallsPerSource _callsPerSource = new();
+    private readonly SipUserAgentOptions _options;
+    private readonly SourceRateLimiter _inviteLimiter;
+    private readonly SourceRateLimiter _requestLimiter;
+    private readonly SourceTrust _trust;
+    private readonly RegistrationTable _registrations;
+    private readonly DialogTable _dialogs;
+    private readonly SipTransactionLayer _transactions;
+    private readonly ILogger _logger;
 
-    /// <summary>Trunks, the registrars we are registered with, and Sip:TrustedSources: exempt from the per-source limits.</summary>
-    private bool IsExempt(IPAddress source)
+    public SipAdmission(SipUserAgentOptions options, RegistrationTable registrations, DialogTable dialogs, SipTransactionLayer transactions, ILogger logger)
     {
-        if (_trust.IsTrusted(source))
-        {
-            return true;
-        }
-
-        // Enumerating the dictionary itself takes no lock and copies nothing (its Keys property does both).
-        foreach (var registration in _registrations)
-        {
-            if (source.Equals(registration.Key.RegistrarAddress))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        _options = options;
+        _registrations = registrations;
+        _dialogs = dialogs;
+        _transactions = transactions;
+        _logger = logger;
+        _inviteLimiter = new SourceRateLimiter(options.InvitesPerSecondPerSource, (int)Math.Ceiling(options.InvitesPerSecondPerSource * 4), transactions.Time);
+        _requestLimiter = new SourceRateLimiter(options.RequestsPerSecondPerSource, (int)Math.Ceiling(options.RequestsPerSecondPerSource * 4), transactions.Time);
+        _trust = new SourceTrust(options.TrustedSources, options.TrunkProxies);
     }
 
+    public bool HasNamedTrunks => _trust.HasNamedTrunks;
+
+    /// <summary>Trunks, the registrars we are registered with, and Sip:TrustedSources: exempt from the per-source limits.</summary>
+    private bool IsExempt(IPAddress source) => _trust.IsTrusted(source) || _registrations.IsRegistrar(source);
+
     /// <summary>Whether <paramref name="source"/> may start a call under Sip:InboundFrom.</summary>
-    private bool MayCall(IPAddress source) => Options.InboundFrom == InboundPolicy.Any || IsExempt(source);
+    private bool MayCall(IPAddress source) => _options.InboundFrom == InboundPolicy.Any || IsExempt(source);
 
     /// <summary>
     /// A new INVITE (no To tag): 403 when the source may not call, 503 with Retry-After (RFC 3261 §21.5.4)
     /// when the host is full, the source has its share of calls, or sends INVITEs too fast; null when
-    /// admitted, and then the source's call is counted (released when the call ends).
+    /// admitted, and then the source's call is counted (released by <see cref="Leave"/> when the call ends).
     /// </summary>
-    private SipResponse? Admit(SipRequest invite, IPEndPoint remote)
+    public SipResponse? Admit(SipRequest invite, IPEndPoint remote)
     {
         var source = remote.Address;
         if (!MayCall(source))
@@ -53,7 +61,7 @@ public sealed partial class SipUserAgent
             return Refuse(invite, remote, 403, "policy", "calls are accepted from trunks and trusted sources only (Sip:InboundFrom)");
         }
 
-        if (Options.MaxConcurrentCalls > 0 && _callsByDialog.Count >= Options.MaxConcurrentCalls)
+        if (_options.MaxConcurrentCalls > 0 && _dialogs.Count >= _options.MaxConcurrentCalls)
         {
             return Refuse(invite, remote, 503, "call_limit", "call limit reached");
         }
@@ -64,7 +72,7 @@ public sealed partial class SipUserAgent
             return Refuse(invite, remote, 503, "invite_rate", "too many calls from this address");
         }
 
-        if (!_callsPerSource.TryEnter(source, exempt ? 0 : Options.MaxCallsPerSource))
+        if (!_callsPerSource.TryEnter(source, exempt ? 0 : _options.MaxCallsPerSource))
         {
             return Refuse(invite, remote, 503, "source_calls", "too many calls in progress from this address");
         }
@@ -72,10 +80,13 @@ public sealed partial class SipUserAgent
         return null;
     }
 
+    /// <summary>An admitted call from <paramref name="source"/> ended.</summary>
+    public void Leave(IPAddress source) => _callsPerSource.Leave(source);
+
     /// <summary>False when a request other than INVITE or ACK is over its source's rate: it is dropped (counted), as Kamailio's pike does.</summary>
-    private bool AdmitRequest(SipRequest request, IPEndPoint remote)
+    public bool AdmitRequest(SipRequest request, IPEndPoint remote)
     {
-        if (Options.RequestsPerSecondPerSource <= 0 || IsExempt(remote.Address) || _requestLimiter.TryAcquire(remote.Address))
+        if (_options.RequestsPerSecondPerSource <= 0 || IsExempt(remote.Address) || _requestLimiter.TryAcquire(remote.Address))
         {
             return true;
         }
@@ -89,7 +100,7 @@ public sealed partial class SipUserAgent
     {
         Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
         TelephonyLog.InviteRefused(_logger, remote.ToString(), status, why);
-        var response = SipResponseFactory.Create(invite, status, SipResponseFactory.ReasonPhrase(status), StatelessTag(invite));
+        var response = SipResponseFactory.Create(invite, status, SipResponseFactory.ReasonPhrase(status), _transactions.StatelessTag(invite));
         if (status == 503)
         {
             response.Headers.Add(SipHeaderNames.RetryAfter, "5");
@@ -100,14 +111,14 @@ public sealed partial class SipUserAgent
     }
 
     /// <summary>Trunk proxies named by host name: looked up now and every five minutes, so a trunk that moves stays trusted.</summary>
-    private async Task ResolveTrunksAsync(CancellationToken cancellationToken)
+    public async Task ResolveTrunksAsync(CancellationToken cancellationToken)
     {
         try
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                await _trust.ResolveAsync(AddressFamily, cancellationToken).ConfigureAwait(false);
-                await Task.Delay(TimeSpan.FromMinutes(5), Time, cancellationToken).ConfigureAwait(false);
+                await _trust.ResolveAsync(_transactions.AddressFamily, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMinutes(5), _transactions.Time, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)
