@@ -25,7 +25,7 @@ internal static partial class ApplicationLog
     public static partial void GatherDone(ILogger logger, string digits, string reason);
 
     [LoggerMessage(EventId = 407, Level = LogLevel.Warning, Message = "Media stream to {Url} failed: {Reason}")]
-    public static partial void StreamFailed(ILogger logger, Uri url, string reason);
+    public static partial void StreamFailed(ILogger logger, string url, string reason);
 
     [LoggerMessage(EventId = 408, Level = LogLevel.Debug, Message = "Media stream message ignored: {Reason}")]
     public static partial void StreamMessageIgnored(ILogger logger, string reason);
@@ -43,7 +43,7 @@ internal static partial class ApplicationLog
     public static partial void RedirectRefused(ILogger logger, string url, string reason);
 
     [LoggerMessage(EventId = 480, Level = LogLevel.Warning, Message = "Media stream to {Url} is not reading: its send queue is full, dropping caller audio frames (counted in voiceagent.stream.media.dropped)")]
-    public static partial void StreamSendQueueFull(ILogger logger, Uri url);
+    public static partial void StreamSendQueueFull(ILogger logger, string url);
 
     [LoggerMessage(EventId = 481, Level = LogLevel.Warning, Message = "Media stream playback queue full ({QueuedSeconds:F0} s of audio): dropping the application's audio (counted in voiceagent.stream.playback.dropped)")]
     public static partial void StreamPlaybackFull(ILogger logger, double queuedSeconds);

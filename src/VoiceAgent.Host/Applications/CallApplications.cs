@@ -64,7 +64,7 @@ internal sealed class CallApplications(
         }
         catch (Exception ex) when (ex is System.Net.WebSockets.WebSocketException or OperationCanceledException && !context.Ended.IsCancellationRequested)
         {
-            ApplicationLog.StreamFailed(logger, url, ex.Message);
+            ApplicationLog.StreamFailed(logger, Webhooks.WebhookAddress.Redact(url), ex.Message);
             await context.Speaker.SayAsync(settings.FallbackMessage, context.Ended);
             await context.Call.HangupAsync(CancellationToken.None);
         }

@@ -32,7 +32,7 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
             await socket.ConnectAsync(url, connectTimeout.Token);
         }
 
-        _sender = new WebSocketSendQueue(socket, () => ApplicationLog.StreamSendQueueFull(logger, url));
+        _sender = new WebSocketSendQueue(socket, () => ApplicationLog.StreamSendQueueFull(logger, Webhooks.WebhookAddress.Redact(url)));
         var sender = SendLoopAsync(_sender);
         Send(new JsonObject { ["event"] = "connected", ["protocol"] = "Call", ["version"] = "1.0.0" });
         Send(Event("start", "start", new JsonObject
@@ -67,7 +67,7 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
         }
         catch (WebSocketException ex)
         {
-            ApplicationLog.StreamFailed(logger, url, ex.Message);
+            ApplicationLog.StreamFailed(logger, Webhooks.WebhookAddress.Redact(url), ex.Message);
             await call.Call.HangupAsync(CancellationToken.None);
         }
         finally
@@ -219,7 +219,7 @@ internal sealed class TwilioMediaStream(CallContext call, Uri url, ILogger logge
         }
         catch (WebSocketException ex)
         {
-            ApplicationLog.StreamFailed(logger, url, ex.Message);
+            ApplicationLog.StreamFailed(logger, Webhooks.WebhookAddress.Redact(url), ex.Message);
         }
     }
 }
