@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Runtime libraries (P/Invoke) and the real peers the tests use.
-packages=(libespeak-ng1 espeak-ng-data espeak-ng libopus0 libsoxr0 libspandsp2 baresip tshark sox libsndfile1 postgresql kamailio)
+packages=(libespeak-ng1 espeak-ng-data espeak-ng libopus0 libsoxr0 libspandsp2 baresip tshark sox libsndfile1 postgresql kamailio curl iproute2)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -40,6 +40,7 @@ internal sealed class IsolatedHostProcess : IAsyncDisposable
         RequiredTool.Find("unshare", "util-linux");
         RequiredTool.Find("nsenter", "util-linux");
         RequiredTool.Find("curl", "curl");
+        RequiredTool.Find("ip", "iproute2");
         var data = Directory.CreateTempSubdirectory("voiceagent-isolated-").FullName;
         string[] hostArgs =
         [
