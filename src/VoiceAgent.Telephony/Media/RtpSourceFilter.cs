@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -40,6 +41,15 @@ internal sealed class RtpSourceFilter
     /// <summary>In-sequence packets a new source must send before it is learned (Asterisk's default <c>probation</c>).</summary>
     public const int Probation = 4;
 
+    private static readonly Counter<long> RejectedCounter = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.rtp.rejected", "{packet}", "RTP packets dropped by strict source learning (reason: source = not the latched peer, learning = a new source on probation)");
+
+    private static readonly Counter<long> LearnedCounter = TelephonyMetrics.Meter.CreateCounter<long>(
+        "voiceagent.rtp.sources_learned", "{stream}", "Streams that latched to a source other than their SDP address after probation (a peer behind NAT)");
+
+    private static readonly KeyValuePair<string, object?> ReasonSource = new("reason", "source");
+    private static readonly KeyValuePair<string, object?> ReasonLearning = new("reason", "learning");
+
     private readonly bool _strict;
     private readonly SocketAddress _candidate;
     private SocketAddress _signalled;
@@ -49,6 +59,7 @@ internal sealed class RtpSourceFilter
     private uint _candidateSsrc;
     private ushort _candidateNextSequence;
     private int _candidateCount;
+    private long _rejected;
 
     /// <param name="signalled">The peer's media address from its SDP.</param>
     /// <param name="strict">False: the old behaviour, latch to the first packet and accept every source (Rtp:StrictSource=false).</param>
@@ -66,7 +77,32 @@ internal sealed class RtpSourceFilter
     /// <summary>A new signalled address (a re-INVITE): learning starts again at the next packet.</summary>
     public void Signal(IPEndPoint signalled) => Volatile.Write(ref _pendingSignal, signalled.Serialize());
 
+    /// <summary>Packets dropped so far (rejected or on probation): the call record's <c>packetsRejected</c>.</summary>
+    public long RejectedPackets => Interlocked.Read(ref _rejected);
+
+    /// <summary>Decides about one packet and counts what it drops and what it learns.</summary>
     public RtpSourceVerdict Admit(SocketAddress source, uint ssrc, ushort sequence)
+    {
+        var verdict = Decide(source, ssrc, sequence);
+        switch (verdict)
+        {
+            case RtpSourceVerdict.Rejected:
+                Interlocked.Increment(ref _rejected);
+                RejectedCounter.Add(1, ReasonSource);
+                break;
+            case RtpSourceVerdict.Learning:
+                Interlocked.Increment(ref _rejected);
+                RejectedCounter.Add(1, ReasonLearning);
+                break;
+            case RtpSourceVerdict.Latched when !Same(_signalled, source):
+                LearnedCounter.Add(1);
+                break;
+        }
+
+        return verdict;
+    }
+
+    private RtpSourceVerdict Decide(SocketAddress source, uint ssrc, ushort sequence)
     {
         if (Volatile.Read(ref _pendingSignal) is not null && Interlocked.Exchange(ref _pendingSignal, null) is { } signalled)
         {

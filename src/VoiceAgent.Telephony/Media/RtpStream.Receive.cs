@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using VoiceAgent.Telephony.Media.Vad;
@@ -10,15 +9,6 @@ namespace VoiceAgent.Telephony.Media;
 /// <summary>The receiving half of a stream: the caller's packets, latching, DTMF, decoding, VAD, subscribers, statistics for RTCP.</summary>
 public sealed partial class RtpStream
 {
-    private static readonly Counter<long> Rejected = TelephonyMetrics.Meter.CreateCounter<long>(
-        "voiceagent.rtp.rejected", "{packet}", "RTP packets dropped by strict source learning (reason: source = not the latched peer, learning = a new source on probation)");
-
-    private static readonly Counter<long> Learned = TelephonyMetrics.Meter.CreateCounter<long>(
-        "voiceagent.rtp.sources_learned", "{stream}", "Streams that latched to a source other than their SDP address after probation (a peer behind NAT)");
-
-    private static readonly KeyValuePair<string, object?> ReasonSource = new("reason", "source");
-    private static readonly KeyValuePair<string, object?> ReasonLearning = new("reason", "learning");
-
     /// <summary>The peer's SSRC and a copy of the reception counters, for RTCP report blocks.</summary>
     internal (uint? RemoteSsrc, (long Expected, long Received, long Lost, uint ExtendedHighestSequence, uint JitterTimestampUnits)? Reception) ReceptionSnapshot()
     {
@@ -93,15 +83,8 @@ public sealed partial class RtpStream
 
         switch (_sources.Admit(source, header.Ssrc, header.SequenceNumber))
         {
-            case RtpSourceVerdict.Rejected:
-                // Not audio, not DTMF, not VAD, not the inactivity timer: as if it never came.
-                Interlocked.Increment(ref _packetsRejected);
-                Rejected.Add(1, ReasonSource);
-                return;
-            case RtpSourceVerdict.Learning:
-                Interlocked.Increment(ref _packetsRejected);
-                Rejected.Add(1, ReasonLearning);
-                return;
+            case RtpSourceVerdict.Rejected or RtpSourceVerdict.Learning:
+                return; // not audio, not DTMF, not VAD, not the inactivity timer: as if it never came (the filter counts it)
             case RtpSourceVerdict.Latched:
                 Latch();
                 break;
@@ -158,13 +141,7 @@ public sealed partial class RtpStream
             _voiceActivity.Writer.TryWrite(new VoiceActivityEvent(transition, Stopwatch.GetTimestamp()));
         }
 
-        lock (_subscribers)
-        {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryWrite(frame.ToArray());
-            }
-        }
+        _callerAudio.Publish(frame);
     }
 
     /// <summary>Symmetric RTP (RFC 4961): send where the admitted source is; its media confirms the peer.</summary>
@@ -172,11 +149,6 @@ public sealed partial class RtpStream
     {
         var source = _sources.Latched!;
         var endPoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
-        if (!endPoint.Equals(Volatile.Read(ref _signalledEndPoint)))
-        {
-            Learned.Add(1);
-        }
-
         Volatile.Write(ref _remoteEndPoint, endPoint);
         Volatile.Write(ref _remote, source);
         _peerConfirmed = true;

@@ -39,7 +39,7 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     private readonly RtpJitterBuffer _jitter = new();
     private readonly byte[] _payloadScratch = new byte[1500];
     private readonly Channel<VoiceActivityEvent> _voiceActivity;
-    private readonly List<Channel<ReadOnlyMemory<short>>> _subscribers = [];
+    private readonly CallerAudioFanOut _callerAudio = new();
     private SocketAddress _remote;
     private IPEndPoint _remoteEndPoint;
     private Task? _receiveLoop;
@@ -60,7 +60,6 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     private long _lastReceived;
     private long _malformedReceived;
     private long _digitsDropped;
-    private long _packetsRejected;
     private RtcpSession? _rtcp;
     private uint? _remoteSsrc;
     private readonly DtmfEventSender _dtmfOut;
@@ -154,7 +153,7 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
                 return new(
                     Interlocked.Read(ref _packetsSent), Interlocked.Read(ref _bytesSent), Interlocked.Read(ref _packetsReceived),
                     Interlocked.Read(ref _malformedReceived), Interlocked.Read(ref _digitsDropped), _reception.Lost, _reception.Late, _reception.JitterMilliseconds,
-                    _rtcp?.Statistics, Interlocked.Read(ref _packetsRejected));
+                    _rtcp?.Statistics, _sources.RejectedPackets);
             }
         }
     }
@@ -163,17 +162,7 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
     /// Delivers the caller's decoded audio (mono PCM at <see cref="IAudioEncoder.SampleRate"/>) to one
     /// more subscriber, e.g. an application's speech recognizer. A slow subscriber loses its oldest frames, never the call's.
     /// </summary>
-    public ChannelReader<ReadOnlyMemory<short>> SubscribeCallerAudio(int capacityFrames = 50)
-    {
-        var channel = Channel.CreateBounded<ReadOnlyMemory<short>>(new BoundedChannelOptions(capacityFrames) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true },
-            _ => RtpStreamDrops.CallerAudio.Add(1));
-        lock (_subscribers)
-        {
-            _subscribers.Add(channel);
-        }
-
-        return channel.Reader;
-    }
+    public ChannelReader<ReadOnlyMemory<short>> SubscribeCallerAudio(int capacityFrames = 50) => _callerAudio.Subscribe(capacityFrames);
 
 
     /// <summary>
@@ -368,13 +357,7 @@ public sealed partial class RtpStream : IMediaClockClient, IRtpDatagramSink, IAs
 
         _digits.Writer.TryComplete();
         _voiceActivity.Writer.TryComplete();
-        lock (_subscribers)
-        {
-            foreach (var subscriber in _subscribers)
-            {
-                subscriber.Writer.TryComplete();
-            }
-        }
+        _callerAudio.Complete();
 
         (_encoder as IDisposable)?.Dispose();
         (_decoder as IDisposable)?.Dispose();
