@@ -14,6 +14,10 @@ internal static partial class TelephonyLog
     [LoggerMessage(1002, LogLevel.Information, "{Method} for call {SipCallId} from {Remote} answered {Status} {Reason}")]
     public static partial void Answered(ILogger logger, string method, string? sipCallId, string remote, int status, string reason);
 
+    // Debug: stateless answers are what scanners and floods get (OPTIONS probes, refusals); at Information they would flood the log.
+    [LoggerMessage(1300, LogLevel.Debug, "{Method} for call {SipCallId} from {Remote} answered {Status} {Reason} statelessly")]
+    public static partial void AnsweredStatelessly(ILogger logger, string method, string? sipCallId, string remote, int status, string reason);
+
     [LoggerMessage(1003, LogLevel.Warning, "Call {CallId}: no ACK for the 2xx after 64*T1; ending the call")]
     public static partial void AckTimeout(ILogger logger, string callId);
 

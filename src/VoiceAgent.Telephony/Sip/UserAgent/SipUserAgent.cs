@@ -155,7 +155,11 @@ public sealed class SipUserAgent
         // a retransmission is answered again, and nothing of a 60 KB request is kept for 32 s.
         if (StatelessAnswer(request) is { } stateless)
         {
-            TelephonyLog.Answered(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), stateless.StatusCode, stateless.ReasonPhrase);
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                TelephonyLog.AnsweredStatelessly(_logger, request.Method, request.CallId, remote.EndPoint.ToString(), stateless.StatusCode, stateless.ReasonPhrase);
+            }
+
             await _transactions.SendStatelessAsync(stateless, remote.EndPoint, remote.Transport).ConfigureAwait(false);
             return;
         }
